@@ -1,0 +1,37 @@
+import { AdminEntity, AdminsModule } from '@app/admins';
+import { AuthModule, RevokedTokenEntity } from '@app/auth';
+import { ApiExceptionFilter, CommonModule, createValidationPipe } from '@app/common';
+import { ConfigModule, type SftpgoConfig } from '@app/config';
+import { DatabaseModule, translateDatabaseError } from '@app/database';
+import { MaintenanceModule } from '@app/maintenance';
+import { RoleEntity } from '@app/roles';
+import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { loggerOptions } from './logging';
+
+/** Every entity of the domain libs, for the DataSource. */
+const ENTITIES = [RoleEntity, AdminEntity, RevokedTokenEntity];
+
+/** The application: configuration, logging, data provider, auth and the domain modules. */
+@Module({})
+export class AppModule {
+  static forRoot(config: SftpgoConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [
+        ConfigModule.forRoot(config),
+        LoggerModule.forRoot(loggerOptions(config.logLevel)),
+        CommonModule,
+        DatabaseModule.forRoot(ENTITIES),
+        AdminsModule,
+        AuthModule,
+        MaintenanceModule,
+      ],
+      providers: [
+        { provide: APP_FILTER, useFactory: () => new ApiExceptionFilter([translateDatabaseError]) },
+        { provide: APP_PIPE, useFactory: createValidationPipe },
+      ],
+    };
+  }
+}

@@ -1,0 +1,79 @@
+import { type SftpgoConfig, loadConfig } from '@app/config';
+import { API_VERSION } from '@app/maintenance';
+import { Logger, RequestMethod } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Logger as PinoLogger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import { HttpBindings } from './http/bindings';
+import { MAX_REQUEST_SIZE, registerBodyParsers } from './http/body-parsers';
+import { requestId } from './logging';
+import { setupOpenApi } from './openapi';
+
+/** How long a shutdown waits for in-flight requests before cutting connections. */
+const SHUTDOWN_GRACE_MS = 30_000;
+
+/** Where the server comes from: command line, environment and working dir (defaults: this process). */
+export interface StartOptions {
+  argv?: string[];
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+}
+
+/** A started server. */
+export interface RunningServer {
+  app: NestFastifyApplication;
+  config: SftpgoConfig;
+  urls: string[];
+  /** Graceful stop: no new connections, in-flight requests finish, then the database closes. */
+  close(): Promise<void>;
+}
+
+/** Builds and starts the server: the one bootstrap used by `main.ts` and by the e2e tests. */
+export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
+  const { config, warnings } = loadConfig(options);
+  const bindings = new HttpBindings(config.httpd.bindings);
+  const adapter = new FastifyAdapter({
+    serverFactory: bindings.serverFactory,
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: MAX_REQUEST_SIZE,
+    trustProxy: false,
+    logger: false,
+    requestIdHeader: false,
+    genReqId: requestId,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+    // Body parsing is ours (http/body-parsers.ts): JSON parsed, everything else streamed.
+    bodyParser: false,
+  });
+  try {
+    app.useLogger(app.get(PinoLogger));
+    const logger = new Logger('Bootstrap');
+    for (const warning of warnings) logger.warn(warning);
+    app.setGlobalPrefix('api/v2', { exclude: [{ path: 'healthz', method: RequestMethod.ALL }] });
+    const fastify = app.getHttpAdapter().getInstance();
+    registerBodyParsers(fastify);
+    fastify.addHook('onSend', async (request, reply) => {
+      reply.header('server', `SFTPGo/${API_VERSION}`);
+      reply.header('x-request-id', request.id);
+    });
+    setupOpenApi(app);
+    await app.init();
+    await fastify.ready();
+    const urls = await bindings.listen();
+    logger.log(`REST API listening on ${urls.join(', ')}`);
+    let closing: Promise<void> | undefined;
+    const close = () =>
+      (closing ??= (async () => {
+        await bindings.close(SHUTDOWN_GRACE_MS);
+        await app.close();
+      })());
+    return { app, config, urls, close };
+  } catch (error) {
+    await bindings.close(0);
+    await app.close();
+    throw error;
+  }
+}

@@ -1,0 +1,31 @@
+import { Authenticated, CurrentPrincipal, type Principal, Public } from '@app/common';
+import { Controller, Get, Headers, HttpCode, Ip } from '@nestjs/common';
+import { ApiBasicAuth, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { AuthService } from './auth.service';
+import { ApiResponseDto, TokenDto } from './dto/token.dto';
+
+/** `GET /api/v2/token` and `GET /api/v2/logout` for admins. */
+@ApiTags('token')
+@Controller()
+export class AdminTokenController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Get('token')
+  @Public()
+  @ApiBasicAuth()
+  @ApiOperation({ operationId: 'get_token', summary: 'Get a new admin access token' })
+  @ApiOkResponse({ type: TokenDto })
+  getToken(@Headers('authorization') authorization: string | undefined, @Ip() ip: string): Promise<TokenDto> {
+    return this.auth.adminToken(authorization, ip);
+  }
+
+  @Get('logout')
+  @HttpCode(200)
+  @Authenticated({ as: 'admin', allowApiKey: false })
+  @ApiBearerAuth()
+  @ApiOperation({ operationId: 'logout', summary: 'Invalidate an admin access token' })
+  @ApiOkResponse({ type: ApiResponseDto })
+  logout(@CurrentPrincipal() principal: Principal): Promise<ApiResponseDto> {
+    return this.auth.logout(principal);
+  }
+}

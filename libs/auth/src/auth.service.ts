@@ -1,0 +1,46 @@
+import { AdminsService, credentialStamp } from '@app/admins';
+import { normalizeIp, parseBasicAuth, type Principal, UnauthorizedError } from '@app/common';
+import { Injectable } from '@nestjs/common';
+import { TokenRevocationService } from './token-revocation.service';
+import { TokenAudience, type TokenResponse, TokenService } from './token.service';
+
+const BASIC_CHALLENGE = { 'WWW-Authenticate': 'Basic realm="SFTPGo"' };
+
+/** Issues and revokes API tokens. */
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly admins: AdminsService,
+    private readonly tokens: TokenService,
+    private readonly revocations: TokenRevocationService,
+  ) {}
+
+  /** `GET /token`: Basic credentials of an admin for an `API` token bound to the client IP. */
+  async adminToken(authorization: string | undefined, rawIp: string): Promise<TokenResponse> {
+    const credentials = parseBasicAuth(authorization);
+    if (!credentials) throw new UnauthorizedError('', 'Unauthorized', BASIC_CHALLENGE);
+    const ip = normalizeIp(rawIp);
+    const admin = await this.admins.checkCredentials(credentials.username, credentials.password, ip);
+    if (!admin) throw new UnauthorizedError('invalid credentials', 'Unauthorized', BASIC_CHALLENGE);
+    const filters = admin.filters;
+    return this.tokens.issue(
+      {
+        username: admin.username,
+        updatedAt: admin.updatedAt,
+        credentialStamp: credentialStamp(admin),
+        permissions: admin.permissions,
+        role: admin.role?.name ?? '',
+        requireTwoFactor: (filters.require_two_factor ?? false) && !filters.totp_config?.enabled,
+        mustChangePassword: filters.require_password_change ?? false,
+      },
+      TokenAudience.AdminApi,
+      ip,
+    );
+  }
+
+  /** `GET /logout`: the calling token is refused from now until it expires, on every instance. */
+  async logout(principal: Principal): Promise<{ message: string }> {
+    if (principal.token) await this.revocations.revoke(principal.token.hash, principal.token.expiresAt);
+    return { message: 'Your token has been invalidated' };
+  }
+}

@@ -1,0 +1,28 @@
+import { ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
+import { ValidationError } from '../errors/api-error';
+
+function firstProblem(errors: ClassValidatorError[], parent = ''): string {
+  for (const error of errors) {
+    const path = parent ? `${parent}.${error.property}` : error.property;
+    const constraint = error.constraints ? Object.values(error.constraints)[0] : undefined;
+    if (constraint)
+      return constraint.startsWith(error.property)
+        ? `${parent ? `${parent}.` : ''}${constraint}`
+        : `${path}: ${constraint}`;
+    if (error.children?.length) return firstProblem(error.children, path);
+  }
+  return 'invalid request body';
+}
+
+/**
+ * The one validation pipe: DTOs are checked with class-validator; unknown fields are dropped
+ * (SFTPGo ignores them); a failure is a 400 `Validation error: <field>: <problem>`.
+ */
+export function createValidationPipe(): ValidationPipe {
+  return new ValidationPipe({
+    transform: true,
+    whitelist: true,
+    forbidNonWhitelisted: false,
+    exceptionFactory: (errors) => new ValidationError(firstProblem(errors)),
+  });
+}

@@ -1,0 +1,2 @@
+export * from './maintenance.module';
+export * from './version';
