@@ -9,8 +9,8 @@ import {
 } from '@app/common';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
-import { AuthGuard, type IAuthGuard } from '@nestjs/passport';
-import { ADMIN_JWT } from './strategies/admin-jwt.strategy';
+import passport, { type Strategy } from 'passport';
+import { AdminJwtStrategy } from './strategies/admin-jwt.strategy';
 
 /** Maps passport-jwt's reasons to SFTPGo's error texts. */
 function tokenProblem(info: unknown): string {
@@ -21,16 +21,24 @@ function tokenProblem(info: unknown): string {
   return 'token is unauthorized';
 }
 
-/** Runs one passport strategy and turns its failures into SFTPGo's 401 bodies. */
-function strategyGuard(strategy: string): IAuthGuard {
-  class StrategyGuard extends AuthGuard(strategy) {
-    override handleRequest<T>(error: unknown, principal: T, info: unknown): T {
-      if (error) throw error;
-      if (!principal) throw new UnauthorizedError(tokenProblem(info));
-      return principal;
-    }
-  }
-  return new StrategyGuard();
+/**
+ * Runs one passport strategy instance (never looked up by name in passport's global registry, so
+ * several applications in one process, as in the e2e tests, keep their own) and turns its failures
+ * into SFTPGo's 401 bodies.
+ */
+function authenticate(strategy: Strategy, request: unknown, response: unknown): Promise<Principal> {
+  return new Promise((resolve, reject) => {
+    const middleware = passport.authenticate(
+      strategy,
+      { session: false },
+      (error: unknown, principal: Principal | false, info: unknown) => {
+        if (error) return reject(error);
+        if (!principal) return reject(new UnauthorizedError(tokenProblem(info)));
+        resolve(principal);
+      },
+    ) as (req: unknown, res: unknown, next: (error?: unknown) => void) => void;
+    middleware(request, response, (error) => reject(error ?? new UnauthorizedError('no token found')));
+  });
 }
 
 /**
@@ -39,12 +47,14 @@ function strategyGuard(strategy: string): IAuthGuard {
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  private readonly guards: Record<'admin' | 'user', IAuthGuard | undefined> = {
-    admin: strategyGuard(ADMIN_JWT),
-    user: undefined,
-  };
+  private readonly strategies: Record<'admin' | 'user', Strategy | undefined>;
 
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    adminJwt: AdminJwtStrategy,
+  ) {
+    this.strategies = { admin: adminJwt, user: undefined };
+  }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const requirement =
@@ -53,12 +63,11 @@ export class AuthenticationGuard implements CanActivate {
         context.getClass(),
       ]) ?? DEFAULT_AUTH_REQUIREMENT;
     if (requirement.as === 'public') return true;
-    const guard = this.guards[requirement.as];
-    if (!guard) throw new UnauthorizedError('no token found');
-    await guard.canActivate(context);
-    const request = context.switchToHttp().getRequest<{ user?: Principal; principal?: Principal }>();
-    const principal = request.user;
-    if (!principal) throw new UnauthorizedError('no token found');
+    const strategy = this.strategies[requirement.as];
+    if (!strategy) throw new UnauthorizedError('no token found');
+    const http = context.switchToHttp();
+    const request = http.getRequest<{ principal?: Principal }>();
+    const principal = await authenticate(strategy, request, http.getResponse());
     request.principal = principal;
     authorize(principal, requirement);
     return true;

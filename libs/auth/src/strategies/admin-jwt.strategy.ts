@@ -3,6 +3,7 @@ import { normalizeIp, type Principal, UnauthorizedError } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
 import { PassportStrategy } from '@nestjs/passport';
+import { Passport } from 'passport';
 import { ExtractJwt, Strategy } from 'passport-jwt';
 import { TokenRevocationService, tokenHash } from '../token-revocation.service';
 import { TokenAudience, type TokenClaims, TokenService } from '../token.service';
@@ -40,6 +41,14 @@ export class AdminJwtStrategy extends PassportStrategy(Strategy, ADMIN_JWT) {
       jsonWebTokenOptions: { clockTolerance: 30 },
       passReqToCallback: true,
     });
+  }
+
+  /**
+   * @nestjs/passport's hook (not in its typings): register with a private passport instance, never
+   * the process-wide one, since the guard runs this instance directly.
+   */
+  getPassportInstance(): object {
+    return new Passport();
   }
 
   async validate(request: RequestLike, claims: TokenClaims): Promise<Principal> {

@@ -1,0 +1,53 @@
+import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
+
+/** A response as a test reads it. */
+export interface TestResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  text: string;
+  json<T = Record<string, unknown>>(): T;
+}
+
+/** Options of one request; `localAddress` picks the client IP (any 127.x.y.z on loopback). */
+export interface TestRequest {
+  method?: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  localAddress?: string;
+  /** Shortcuts for `Authorization`. */
+  bearer?: string;
+  basic?: { username: string; password: string };
+}
+
+/** One HTTP request over a real socket (no mocks, no injection). */
+export function send(url: string, options: TestRequest = {}): Promise<TestResponse> {
+  const headers: Record<string, string> = { ...options.headers };
+  if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
+  if (options.basic) {
+    const raw = `${options.basic.username}:${options.basic.password}`;
+    headers.authorization = `Basic ${Buffer.from(raw).toString('base64')}`;
+  }
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(
+      url,
+      { method: options.method ?? 'GET', headers, localAddress: options.localAddress, agent: false },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('error', reject);
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            text,
+            json: <T>() => JSON.parse(text) as T,
+          });
+        });
+      },
+    );
+    req.on('error', reject);
+    if (options.body !== undefined) req.write(options.body);
+    req.end();
+  });
+}
