@@ -50,6 +50,7 @@ const config: Config = {
     },
   ],
   testTimeout: 60000,
+  reporters: ['default', '<rootDir>/tools/jest-summary-reporter.cjs'],
 };
 
 export default config;

@@ -63,6 +63,8 @@ describe('admin tokens (GET /api/v2/token, /api/v2/logout)', () => {
     expect(claims.username).toBe(ADMIN.username);
     expect(claims.permissions).toEqual(['*']);
     expect(claims.jti).toMatch(/^[0-9a-v]{20}$/);
+    expect(claims.iat).toBeGreaterThanOrEqual(before);
+    expect(claims.nbf).toBe((claims.iat as number) - 10);
     const exp = claims.exp as number;
     expect(exp - before).toBeGreaterThanOrEqual(20 * 60 - 1);
     expect(exp - before).toBeLessThanOrEqual(20 * 60 + 2);

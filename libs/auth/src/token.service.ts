@@ -90,7 +90,7 @@ export class TokenService {
     if (subject.role) claims.role = subject.role;
     if (subject.requireTwoFactor) claims['2fa_required'] = true;
     if (subject.mustChangePassword) claims.chpwd = true;
-    const token = sign(claims, this.signingKey, { algorithm: 'HS256', noTimestamp: true });
+    const token = sign(claims, this.signingKey, { algorithm: 'HS256' });
     return { access_token: token, expires_at: toRfc3339Seconds(exp * 1000) };
   }
 }

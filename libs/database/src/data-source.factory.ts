@@ -1,16 +1,21 @@
 import type { DataProviderConfig } from '@app/config';
 import type { DataSourceOptions, EntitySchema, MixedList } from 'typeorm';
 import { MIGRATIONS } from './migrations';
+import { TypeOrmNestLogger } from './typeorm-logger';
 
 // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
 type Entities = MixedList<Function | string | EntitySchema>;
 
 const MIGRATIONS_TABLE = 'schema_migrations';
 
-/** TLS options from SFTPGo's `sslmode` (0 off; 1 require; 2/3 verify for pg, skip-verify/preferred for mysql). */
+/**
+ * TLS options from SFTPGo's `sslmode`: 0 off; pg 1 require (no verification), 2 verify-ca, 3
+ * verify-full; mysql 1 verified TLS, 2 skip-verify, 3 preferred (encrypted without verification:
+ * mysql2 cannot fall back to plain text, so this is the closest safe reading).
+ */
 function sslOptions(config: DataProviderConfig): false | { rejectUnauthorized: boolean } {
   if (config.sslmode === 0) return false;
-  if (config.driver === 'mysql') return { rejectUnauthorized: config.sslmode !== 2 };
+  if (config.driver === 'mysql') return { rejectUnauthorized: config.sslmode === 1 };
   return { rejectUnauthorized: config.sslmode >= 2 };
 }
 
@@ -23,6 +28,7 @@ export function buildDataSourceOptions(config: DataProviderConfig, entities: Ent
     migrationsTableName: MIGRATIONS_TABLE,
     synchronize: false,
     logging: ['error' as const, 'warn' as const, 'migration' as const],
+    logger: new TypeOrmNestLogger(),
   };
   const poolSize = config.pool_size > 0 ? config.pool_size : 10;
   switch (config.driver) {

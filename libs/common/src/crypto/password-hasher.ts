@@ -39,13 +39,15 @@ export class PasswordHasher {
   async hash(plain: string): Promise<string> {
     if (this.options.algo === 'argon2id') {
       const { memory, iterations, parallelism } = this.options.argon2_options;
-      return argon2.hash(plain, {
+      const hash = await argon2.hash(plain, {
         type: argon2.argon2id,
         memoryCost: memory,
         timeCost: iterations,
         parallelism,
         hashLength: 32,
       });
+      // SFTPGo (alexedwards/argon2id) parses the parameters only in the order m, t, p.
+      return hash.replace(/\$m=(\d+),p=(\d+),t=(\d+)\$/, '$m=$1,t=$3,p=$2$');
     }
     // `$2a$` like SFTPGo, so that a dump of ours loads into SFTPGo with its hashes recognised.
     const salt = await bcrypt.genSalt(this.options.bcrypt_options.cost, 'a');

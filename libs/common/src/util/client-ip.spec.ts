@@ -20,6 +20,23 @@ describe('normalizeIp', () => {
 });
 
 describe('ipInCidrs', () => {
+  it('never matches malformed entries (no catch-all from an empty or odd prefix, no crash)', () => {
+    for (const bad of [
+      '10.0.0.0/-0',
+      '10.0.0.0/',
+      '10.0.0.0/ ',
+      '10.0.0.0/8/9',
+      '10.0.0.0/0x8',
+      '10.0.0.0/1e1',
+      '10.0.0.0/33',
+      '10.0.0.1',
+      'x/8',
+    ]) {
+      expect({ bad, match: ipInCidrs('10.1.2.3', [bad]) }).toEqual({ bad, match: false });
+    }
+    expect(ipInCidrs('not-an-ip', ['0.0.0.0/0'])).toBe(false);
+  });
+
   it('matches IPv4 clients against IPv4 networks, boundaries included', () => {
     const cidrs = ['192.0.2.0/24', '10.0.0.0/8'];
     expect(ipInCidrs('192.0.2.0', cidrs)).toBe(true);

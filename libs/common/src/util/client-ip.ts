@@ -1,4 +1,4 @@
-import { BlockList, isIPv4 } from 'node:net';
+import { BlockList, isIPv4, isIPv6 } from 'node:net';
 
 /** The client IP as SFTPGo prints it: IPv4-mapped IPv6 addresses (`::ffff:1.2.3.4`) become IPv4. */
 export function normalizeIp(ip: string | undefined): string {
@@ -7,28 +7,39 @@ export function normalizeIp(ip: string | undefined): string {
   return ip;
 }
 
+/** A parsed CIDR network. */
+export interface Cidr {
+  network: string;
+  prefix: number;
+  family: 'ipv4' | 'ipv6';
+}
+
+/**
+ * Parses `192.0.2.0/24` or `2001:db8::/32` strictly (exactly one `/`, a decimal prefix within the
+ * family's range, a literal address); undefined for anything else, including a bare IP.
+ */
+export function parseCidr(cidr: string): Cidr | undefined {
+  const match = /^([^/]+)\/(\d{1,3})$/.exec(cidr);
+  if (!match) return undefined;
+  const [, network, bits] = match;
+  const family = isIPv4(network) ? 'ipv4' : isIPv6(network) ? 'ipv6' : undefined;
+  const prefix = Number(bits);
+  if (!family || prefix > (family === 'ipv4' ? 32 : 128)) return undefined;
+  return { network, prefix, family };
+}
+
 /**
  * True when `ip` falls in one of the CIDR networks (`192.0.2.0/24`, `2001:db8::/32`); invalid
  * entries never match. IPv4-mapped IPv6 clients are compared as IPv4.
  */
 export function ipInCidrs(ip: string, cidrs: readonly string[]): boolean {
   const client = normalizeIp(ip);
-  const family = isIPv4(client) ? 'ipv4' : 'ipv6';
+  const family = isIPv4(client) ? 'ipv4' : isIPv6(client) ? 'ipv6' : undefined;
+  if (!family) return false;
   const list = new BlockList();
-  for (const cidr of cidrs) {
-    const [network, bits] = cidr.split('/');
-    const prefix = Number(bits);
-    const netFamily = isIPv4(network) ? 'ipv4' : 'ipv6';
-    if (netFamily !== family || !Number.isInteger(prefix)) continue;
-    try {
-      list.addSubnet(network, prefix, netFamily);
-    } catch {
-      continue;
-    }
+  for (const text of cidrs) {
+    const cidr = parseCidr(text);
+    if (cidr?.family === family) list.addSubnet(cidr.network, cidr.prefix, cidr.family);
   }
-  try {
-    return list.check(client, family);
-  } catch {
-    return false;
-  }
+  return list.check(client, family);
 }
