@@ -1,6 +1,6 @@
 import { defaultConfig, SftpgoConfig } from '@app/config';
 import { Logger } from '@nestjs/common';
-import { createHash } from 'node:crypto';
+import { createHash, createSecretKey } from 'node:crypto';
 import { decode, JwtPayload, verify } from 'jsonwebtoken';
 import { TokenAudience, TokenService, TokenSubject } from './token.service';
 
@@ -52,7 +52,7 @@ describe('TokenService', () => {
       expect(complete?.header.alg).toBe('HS256');
       expect(complete?.header.typ).toBe('JWT');
       expect(() => claimsOf(access_token)).not.toThrow();
-      expect(service.signingKey.equals(keyOf(PASSPHRASE))).toBe(true);
+      expect(service.signingKey.equals(createSecretKey(keyOf(PASSPHRASE)))).toBe(true);
     });
 
     it('is bound to the audience and the client IP', () => {
@@ -179,9 +179,9 @@ describe('TokenService', () => {
     it('uses a random key per service when no passphrase is set', () => {
       const first = new TokenService(config(''));
       const second = new TokenService(config(''));
-      expect(first.signingKey).toHaveLength(32);
+      expect(first.signingKey.symmetricKeySize).toBe(32);
       expect(first.signingKey.equals(second.signingKey)).toBe(false);
-      expect(first.signingKey.equals(keyOf(''))).toBe(false);
+      expect(first.signingKey.equals(createSecretKey(keyOf('')))).toBe(false);
       const token = first.issue(subject(), TokenAudience.AdminApi, '192.0.2.1').access_token;
       expect(() => verify(token, first.signingKey, { algorithms: ['HS256'] })).not.toThrow();
       expect(() => verify(token, second.signingKey, { algorithms: ['HS256'] })).toThrow();

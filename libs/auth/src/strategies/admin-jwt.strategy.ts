@@ -36,7 +36,8 @@ export class AdminJwtStrategy extends PassportStrategy(Strategy, ADMIN_JWT) {
   ) {
     super({
       jwtFromRequest: extractBearer,
-      secretOrKey: tokens.signingKey,
+      // jsonwebtoken takes a KeyObject; passport-jwt's typings only list string | Buffer.
+      secretOrKey: tokens.signingKey as unknown as Buffer,
       algorithms: ['HS256'],
       jsonWebTokenOptions: { clockTolerance: 30 },
       passReqToCallback: true,

@@ -1,0 +1,102 @@
+#!/usr/bin/env node
+// npm run bench: throughput and memory of the built server on this machine, against a raw
+// node:http server as the ceiling. Loopback only, bounded in time. Needs `npm run build` first.
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const MAIN = new URL('../dist/apps/sftpgo-api/apps/sftpgo-api/src/main.js', import.meta.url).pathname;
+const DURATION = Number(process.env.BENCH_SECONDS ?? 5);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
+const ADMIN = { username: 'admin', password: 'bench-password' };
+
+function freePort() {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function load(title, url, headers = {}) {
+  const result = await autocannon({ url, connections: CONNECTIONS, duration: DURATION, headers });
+  const rps = result.requests.average;
+  const bad = result.non2xx + result.errors;
+  console.log(`${title.padEnd(34)} ${rps.toFixed(0).padStart(8)} req/s   p99 ${String(result.latency.p99).padStart(4)} ms   non-2xx/errors ${bad}`);
+  return rps;
+}
+
+/** A raw node:http hello server in its own process, as the server under test runs in its own. */
+async function rawBaseline() {
+  const port = await freePort();
+  const code = `require('node:http').createServer((q, r) => { r.writeHead(200, { 'content-type': 'text/plain' }); r.end('ok'); }).listen(${port}, '127.0.0.1', () => console.log('up'))`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  const rps = await load('raw node:http hello (ceiling)', `http://127.0.0.1:${port}/`);
+  child.kill();
+  return rps;
+}
+
+async function startServer() {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'sftpgo-bench-'));
+  const child = spawn(process.execPath, [MAIN, '--config-dir', dir], {
+    env: {
+      ...process.env,
+      SFTPGO_HTTPD__BINDINGS__0__ADDRESS: '127.0.0.1',
+      SFTPGO_HTTPD__BINDINGS__0__PORT: String(port),
+      SFTPGO_HTTPD__SIGNING_PASSPHRASE: 'bench',
+      SFTPGO_DATA_PROVIDER__CREATE_DEFAULT_ADMIN: '1',
+      SFTPGO_DEFAULT_ADMIN_USERNAME: ADMIN.username,
+      SFTPGO_DEFAULT_ADMIN_PASSWORD: ADMIN.password,
+      SFTPGO_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${url}/healthz`)).ok) return { url, child, dir };
+    } catch {
+      // not up yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  child.kill();
+  throw new Error('the server did not start');
+}
+
+
+async function main() {
+  if (!existsSync(MAIN)) throw new Error('build first: npm run build');
+  console.log(`bench: ${CONNECTIONS} connections, ${DURATION} s per case, loopback, node ${process.version}\n`);
+  const ceiling = await rawBaseline();
+  const { url, child, dir } = await startServer();
+  try {
+    const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
+    const token = (await (await fetch(`${url}/api/v2/token`, { headers: { authorization: basic } })).json()).access_token;
+    const health = await load('GET /healthz', `${url}/healthz`);
+    const version = await load('GET /api/v2/version (JWT checked)', `${url}/api/v2/version`, { authorization: `Bearer ${token}` });
+    const tokens = await load('GET /api/v2/token (Basic, cached)', `${url}/api/v2/token`, { authorization: basic });
+    const { readFileSync } = await import('node:fs');
+    const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
+    console.log('\nratios against the raw node:http ceiling:');
+    console.log(`  /healthz          ${(health / ceiling).toFixed(2)}`);
+    console.log(`  /api/v2/version   ${(version / ceiling).toFixed(2)}`);
+    console.log(`  /api/v2/token     ${(tokens / ceiling).toFixed(2)}`);
+    console.log(`server RSS after the run: ${rss.toFixed(0)} MiB`);
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(`bench: ${error.message}`);
+  process.exit(1);
+});
