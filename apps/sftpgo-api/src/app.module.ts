@@ -1,17 +1,31 @@
-import { AdminEntity, AdminsModule } from '@app/admins';
+import { AdminEntity, AdminGroupMappingEntity, AdminsModule } from '@app/admins';
 import { AuthModule, RevokedTokenEntity } from '@app/auth';
 import { ApiExceptionFilter, CommonModule, createValidationPipe } from '@app/common';
 import { ConfigModule, type SftpgoConfig } from '@app/config';
 import { DatabaseModule, translateDatabaseError } from '@app/database';
 import { MaintenanceModule } from '@app/maintenance';
+import { FolderEntity } from '@app/folders';
+import { GroupEntity, GroupFolderMappingEntity } from '@app/groups';
 import { RoleEntity } from '@app/roles';
+import { UserEntity, UserFolderMappingEntity, UserGroupMappingEntity } from '@app/users';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
 import { loggerOptions } from './logging';
 
 /** Every entity of the domain libs, for the DataSource. */
-const ENTITIES = [RoleEntity, AdminEntity, RevokedTokenEntity];
+const ENTITIES = [
+  RoleEntity,
+  AdminEntity,
+  AdminGroupMappingEntity,
+  RevokedTokenEntity,
+  FolderEntity,
+  GroupEntity,
+  GroupFolderMappingEntity,
+  UserEntity,
+  UserFolderMappingEntity,
+  UserGroupMappingEntity,
+];
 
 /** The application: configuration, logging, data provider, auth and the domain modules. */
 @Module({})

@@ -19,7 +19,7 @@ export class AdminsRepository {
     return this.repo.count();
   }
 
-  insert(admin: Omit<AdminEntity, 'id' | 'role'>): Promise<AdminEntity> {
+  insert(admin: Omit<AdminEntity, 'id' | 'role' | 'groupMappings'>): Promise<AdminEntity> {
     return this.repo.save(this.repo.create(admin));
   }
 

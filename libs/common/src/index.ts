@@ -11,3 +11,5 @@ export * from './util/basic-auth';
 export * from './common.module';
 export * from './http/validation';
 export * from './http/stream-body';
+export * from './http/list-query';
+export * from './auth/user-settings.types';

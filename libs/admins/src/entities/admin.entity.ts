@@ -1,6 +1,15 @@
 import { bigintTransformer, jsonTransformer } from '@app/database';
 import { RoleEntity } from '@app/roles';
-import { Column, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import {
+  Column,
+  Entity,
+  JoinColumn,
+  ManyToOne,
+  OneToMany,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { AdminGroupMappingEntity } from './admin-group-mapping.entity';
 
 /** A secret in SFTPGo's `Secret` shape (encrypted at rest by the KMS layer). */
 export interface SecretValue {
@@ -62,7 +71,10 @@ export class AdminEntity {
 
   @ManyToOne(() => RoleEntity, { nullable: true, eager: true })
   @JoinColumn({ name: 'role_id' })
-  role: RoleEntity | null;
+  role: Relation<RoleEntity> | null;
+
+  @OneToMany(() => AdminGroupMappingEntity, (mapping) => mapping.admin)
+  groupMappings: Relation<AdminGroupMappingEntity[]>;
 
   @Column({ name: 'created_at', type: 'bigint', transformer: bigintTransformer })
   createdAt: number;

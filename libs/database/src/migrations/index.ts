@@ -2,12 +2,15 @@ import type { MigrationInterface } from 'typeorm';
 import { Initial1764230400000 as MysqlInitial } from './mysql/1764230400000-initial';
 import { Initial1764230400000 as PostgresInitial } from './postgres/1764230400000-initial';
 import { Initial1764230400000 as SqliteInitial } from './sqlite/1764230400000-initial';
+import { AdminApi1764316800000 as MysqlAdminApi } from './mysql/1764316800000-admin-api';
+import { AdminApi1764316800000 as PostgresAdminApi } from './postgres/1764316800000-admin-api';
+import { AdminApi1764316800000 as SqliteAdminApi } from './sqlite/1764316800000-admin-api';
 
 type MigrationClass = new () => MigrationInterface;
 
 /** The committed migrations of each driver family, oldest first. */
 export const MIGRATIONS: Record<'sqlite' | 'mysql' | 'postgresql', MigrationClass[]> = {
-  sqlite: [SqliteInitial],
-  mysql: [MysqlInitial],
-  postgresql: [PostgresInitial],
+  sqlite: [SqliteInitial, SqliteAdminApi],
+  mysql: [MysqlInitial, MysqlAdminApi],
+  postgresql: [PostgresInitial, PostgresAdminApi],
 };

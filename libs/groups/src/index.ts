@@ -1,0 +1,2 @@
+export * from './entities/group.entity';
+export * from './entities/group-folder-mapping.entity';

@@ -1,0 +1,3 @@
+export * from './entities/user.entity';
+export * from './entities/user-folder-mapping.entity';
+export * from './entities/user-group-mapping.entity';
