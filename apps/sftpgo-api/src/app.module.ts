@@ -4,10 +4,12 @@ import { ApiExceptionFilter, CommonModule, createValidationPipe } from '@app/com
 import { ConfigModule, type SftpgoConfig } from '@app/config';
 import { DatabaseModule, translateDatabaseError } from '@app/database';
 import { MaintenanceModule } from '@app/maintenance';
-import { FolderEntity } from '@app/folders';
-import { GroupEntity, GroupFolderMappingEntity } from '@app/groups';
-import { RoleEntity } from '@app/roles';
-import { UserEntity, UserFolderMappingEntity, UserGroupMappingEntity } from '@app/users';
+import { FolderEntity, FoldersModule } from '@app/folders';
+import { GroupEntity, GroupFolderMappingEntity, GroupsModule } from '@app/groups';
+import { KmsModule } from '@app/kms';
+import { RoleEntity, RolesModule } from '@app/roles';
+import { StorageModule } from '@app/storage';
+import { UserEntity, UserFolderMappingEntity, UserGroupMappingEntity, UsersModule } from '@app/users';
 import { DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
@@ -30,15 +32,21 @@ const ENTITIES = [
 /** The application: configuration, logging, data provider, auth and the domain modules. */
 @Module({})
 export class AppModule {
-  static forRoot(config: SftpgoConfig): DynamicModule {
+  static forRoot(config: SftpgoConfig, logStream?: NodeJS.WritableStream): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggerModule.forRoot(loggerOptions(config.logLevel)),
+        LoggerModule.forRoot(loggerOptions(config.logLevel, logStream)),
         CommonModule,
         DatabaseModule.forRoot(ENTITIES),
+        KmsModule,
+        StorageModule,
         AdminsModule,
+        RolesModule,
+        FoldersModule,
+        GroupsModule,
+        UsersModule,
         AuthModule,
         MaintenanceModule,
       ],

@@ -3,7 +3,7 @@ import { API_VERSION } from '@app/maintenance';
 import { Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
-import { Logger as PinoLogger } from 'nestjs-pino';
+import { Logger as PinoLogger, PinoLogger as PinoRoot } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { HttpBindings } from './http/bindings';
 import { MAX_REQUEST_SIZE, registerBodyParsers } from './http/body-parsers';
@@ -18,6 +18,11 @@ export interface StartOptions {
   argv?: string[];
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /**
+   * Where the JSON logs go (default stdout); tests read them to prove what is never logged. As the
+   * root logger is per process, only the first application's stream is used.
+   */
+  logStream?: NodeJS.WritableStream;
 }
 
 /** A started server. */
@@ -42,14 +47,21 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     requestIdHeader: false,
     genReqId: requestId,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    bufferLogs: true,
-    abortOnError: false,
-    // Body parsing is ours (http/body-parsers.ts): JSON parsed, everything else streamed.
-    bodyParser: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options.logStream),
+    adapter,
+    {
+      bufferLogs: true,
+      abortOnError: false,
+      // Body parsing is ours (http/body-parsers.ts): JSON parsed, everything else streamed.
+      bodyParser: false,
+    },
+  );
   try {
     app.useLogger(app.get(PinoLogger));
+    // nestjs-pino keeps one root logger per process, built by the first application: set the level
+    // of this one (the same in production, where a process runs one application).
+    PinoRoot.root.level = config.logLevel;
     const logger = new Logger('Bootstrap');
     for (const warning of warnings) logger.warn(warning);
     app.setGlobalPrefix('api/v2', { exclude: [{ path: 'healthz', method: RequestMethod.ALL }] });

@@ -2,6 +2,8 @@ import { RequestMethod } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { Params } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
+import type { Options } from 'pino-http';
 
 const REQUEST_ID = /^[\w.-]{1,64}$/;
 
@@ -16,21 +18,22 @@ export function requestId(req: IncomingMessage): string {
  * Request and response serializers keep only what is safe: never a header, so never a password,
  * token or API key.
  */
-export function loggerOptions(level: string): Params {
+export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Params {
+  const options: Options = {
+    level,
+    serializers: {
+      req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+        remoteAddress: req.remoteAddress,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+    customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
+  };
   return {
     forRoutes: [{ path: '{*path}', method: RequestMethod.ALL }],
-    pinoHttp: {
-      level,
-      serializers: {
-        req: (req: { id: string; method: string; url: string; remoteAddress?: string }) => ({
-          id: req.id,
-          method: req.method,
-          url: req.url,
-          remoteAddress: req.remoteAddress,
-        }),
-        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
-      },
-      customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-    },
+    pinoHttp: stream ? [options, stream as DestinationStream] : options,
   };
 }

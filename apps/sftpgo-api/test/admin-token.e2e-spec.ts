@@ -223,6 +223,32 @@ describe('admin tokens (GET /api/v2/token, /api/v2/logout)', () => {
     expect((await app.request('/api/v2/version', { bearer: await app.token() })).status).toBe(200);
   });
 
+  it('never writes a password, a token or an Authorization header to the logs', async () => {
+    const other = await startTestServer(db, { captureLogs: 'debug' });
+    try {
+      const token = await other.token();
+      await other.request('/api/v2/version', { bearer: token, headers: { 'x-request-id': 'log-check' } });
+      await other.request('/api/v2/token', {
+        basic: { username: ADMIN.username, password: 'wrong-secret-pw' },
+      });
+      await other.request('/api/v2/logout', { bearer: token });
+      const logs = other.logs();
+      expect(logs).toContain('"id":"log-check"');
+      for (const secret of [
+        ADMIN.password,
+        'wrong-secret-pw',
+        token,
+        token.split('.')[2],
+        'Bearer',
+        'Basic ',
+      ]) {
+        expect({ secret, found: logs.includes(secret) }).toEqual({ secret, found: false });
+      }
+    } finally {
+      await other.close();
+    }
+  });
+
   it('keeps working with IP binding off (token_validation 1)', async () => {
     const other = await startTestServer(db, { env: { SFTPGO_HTTPD__TOKEN_VALIDATION: '1' } });
     try {

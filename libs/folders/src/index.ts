@@ -1,1 +1,2 @@
 export * from './entities/folder.entity';
+export * from './folders.module';

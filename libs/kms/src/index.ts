@@ -1,1 +1,2 @@
 export * from './secret.types';
+export * from './kms.module';

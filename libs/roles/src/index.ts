@@ -1,1 +1,2 @@
 export * from './entities/role.entity';
+export * from './roles.module';

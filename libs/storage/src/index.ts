@@ -1,1 +1,2 @@
 export * from './filesystem-config.types';
+export * from './storage.module';

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
+import { Writable } from 'node:stream';
 import { join } from 'node:path';
 import { type RunningServer, startServer } from '../../src/bootstrap';
 import { send, type TestRequest, type TestResponse } from './http-client';
@@ -22,6 +23,18 @@ export async function freePort(): Promise<number> {
   });
 }
 
+/**
+ * The log destination of every server of this test file (the root logger is per process, so one
+ * stream serves them all); it keeps the lines of the latest server started with `captureLogs`.
+ */
+let logTarget: string[] | undefined;
+const logSink = new Writable({
+  write(chunk: Buffer, _encoding, done) {
+    logTarget?.push(chunk.toString('utf8'));
+    done();
+  },
+});
+
 /** Options of a test server. */
 export interface TestServerOptions {
   /** Extra environment (wins over the defaults below). */
@@ -30,6 +43,8 @@ export interface TestServerOptions {
   configFile?: unknown;
   /** Reuse a config dir (to restart on the same files). */
   configDir?: string;
+  /** Collect the JSON logs (at the given level) instead of discarding them. */
+  captureLogs?: 'debug' | 'info';
 }
 
 /** A running server built by the same bootstrap as `main.ts`, on a real port. */
@@ -38,6 +53,8 @@ export interface TestServer {
   url: string;
   port: number;
   configDir: string;
+  /** Everything logged so far, when `captureLogs` was set. */
+  logs(): string;
   request(path: string, options?: TestRequest): Promise<TestResponse>;
   /** An admin token for `username`/`password` (default: the first admin). */
   token(credentials?: { username: string; password: string }, localAddress?: string): Promise<string>;
@@ -73,8 +90,18 @@ export async function startTestServer(
   if (options.configFile !== undefined) {
     writeFileSync(join(configDir, 'sftpgo.json'), JSON.stringify(options.configFile));
   }
-  const env = await testEnv(db, options.env);
-  const server = await startServer({ argv: ['--config-dir', configDir], env, cwd: configDir });
+  const env = await testEnv(db, {
+    ...(options.captureLogs ? { SFTPGO_LOG_LEVEL: options.captureLogs } : {}),
+    ...options.env,
+  });
+  const chunks: string[] = [];
+  logTarget = options.captureLogs ? chunks : undefined;
+  const server = await startServer({
+    argv: ['--config-dir', configDir],
+    env,
+    cwd: configDir,
+    logStream: logSink,
+  });
   const binding = server.config.httpd.bindings[0];
   const url = `http://${binding.address}:${binding.port}`;
   const request = (path: string, opts?: TestRequest) => send(`${url}${path}`, opts);
@@ -83,6 +110,7 @@ export async function startTestServer(
     url,
     port: binding.port,
     configDir,
+    logs: () => chunks.join(''),
     request,
     async token(credentials = ADMIN, localAddress) {
       const res = await request('/api/v2/token', { basic: credentials, localAddress });

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Groups: the /groups endpoints. */
+@Module({})
+export class GroupsModule {}

@@ -1,0 +1,5 @@
+import { Module } from '@nestjs/common';
+
+/** Roles: the /roles endpoints. */
+@Module({})
+export class RolesModule {}
