@@ -249,6 +249,24 @@ describe('admin tokens (GET /api/v2/token, /api/v2/logout)', () => {
     }
   });
 
+  it('with token_validation 2, refuses a token once its admin was updated', async () => {
+    const other = await startTestServer(db, { env: { SFTPGO_HTTPD__TOKEN_VALIDATION: '2' } });
+    try {
+      await insertAdmin(db, 'signature-check', await bcrypt.hash('secret', 4));
+      const token = await other.token({ username: 'signature-check', password: 'secret' });
+      expect((await other.request('/api/v2/version', { bearer: token })).status).toBe(200);
+      await db.query('UPDATE "admins" SET "updated_at" = "updated_at" + 1 WHERE "username" = ?', [
+        'signature-check',
+      ]);
+      await sleep(CROSS_INSTANCE_DELAY_MS);
+      const res = await other.request('/api/v2/version', { bearer: token });
+      expect(res.status).toBe(401);
+      expect(res.json()).toEqual({ message: 'Your token is no longer valid' });
+    } finally {
+      await other.close();
+    }
+  });
+
   it('keeps working with IP binding off (token_validation 1)', async () => {
     const other = await startTestServer(db, { env: { SFTPGO_HTTPD__TOKEN_VALIDATION: '1' } });
     try {

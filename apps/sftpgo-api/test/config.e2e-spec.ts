@@ -35,6 +35,29 @@ describe('configuration (sftpgo.json + SFTPGO_ environment)', () => {
     }
   });
 
+  it('warns once about each unknown key', async () => {
+    const app = await startTestServer(db, {
+      configFile: {
+        sftpd: { bindings: [{ port: 2022 }] },
+        httpd: { jwt_lifetime: 6, cors: { enabled: true } },
+      },
+      captureLogs: 'info',
+    });
+    try {
+      const warnings = app
+        .logs()
+        .split('\n')
+        .filter(Boolean)
+        .map((line) => (JSON.parse(line) as { msg: string }).msg)
+        .filter((msg) => msg.startsWith('unknown configuration key'));
+      expect(warnings.filter((msg) => msg.includes('"sftpd"'))).toHaveLength(1);
+      expect(warnings.filter((msg) => msg.includes('"httpd.cors"'))).toHaveLength(1);
+      expect(lifetimeOf(await app.token())).toBe(6);
+    } finally {
+      await app.close();
+    }
+  });
+
   it('lets the environment override the config file', async () => {
     const app = await startTestServer(db, {
       configFile: { httpd: { jwt_lifetime: 5 } },
