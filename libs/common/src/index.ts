@@ -13,3 +13,8 @@ export * from './http/validation';
 export * from './http/stream-body';
 export * from './http/list-query';
 export * from './auth/user-settings.types';
+export * from './crypto/entropy';
+export * from './validation/paths';
+export * from './validation/permissions';
+export * from './validation/user-filters';
+export * from './validation/public-keys';

@@ -396,7 +396,8 @@ describe('loadConfig', () => {
       });
       const { warnings } = load(dir);
       expect(warnings).toEqual([
-        'unknown configuration key "common" ignored',
+        'unknown configuration key "common.defender" ignored',
+        'unknown configuration key "common.rate_limiters" ignored',
         'unknown configuration key "sftpd" ignored',
         'unknown configuration key "httpd.cors" ignored',
         'unknown configuration key "httpd.bindings[0].enable_web_admin" ignored',
@@ -417,10 +418,12 @@ describe('loadConfig', () => {
         SFTPGO_LOG_LEVEL: 'debug',
         OTHER_VARIABLE: 'x',
       });
-      expect(warnings).toHaveLength(3);
-      expect(warnings[0]).toContain('SFTPGO_DATA_PROVIDER__PASSWORD_HASHING');
-      expect(warnings[1]).toContain('SFTPGO_DATA_PROVIDER__TRACK_QUOTA');
-      expect(warnings[2]).toContain('SFTPGO_HTTPD__CORS__ENABLED');
+      // `common` is supported (secret_min_entropy), so its unknown keys are reported; `sftpd` is not.
+      expect(warnings).toHaveLength(4);
+      expect(warnings[0]).toContain('SFTPGO_COMMON__DEFENDER__ENABLED');
+      expect(warnings[1]).toContain('SFTPGO_DATA_PROVIDER__PASSWORD_HASHING');
+      expect(warnings[2]).toContain('SFTPGO_DATA_PROVIDER__TRACK_QUOTA');
+      expect(warnings[3]).toContain('SFTPGO_HTTPD__CORS__ENABLED');
     });
   });
 
@@ -531,6 +534,55 @@ describe('loadConfig', () => {
     it('keeps the SQLite in-memory name', () => {
       const { config } = load(tempDir(), { SFTPGO_DATA_PROVIDER__NAME: ':memory:' });
       expect(config.data_provider.name).toBe(':memory:');
+    });
+  });
+
+  describe('common and kms sections', () => {
+    it('defaults to SFTPGo values', () => {
+      const { config } = load(tempDir());
+      expect(config.common).toEqual({ secret_min_entropy: 80 });
+      expect(config.kms).toEqual({ secrets: { url: '', master_key: '', master_key_path: '' } });
+    });
+
+    it('reads the keys from the file and env, resolving master_key_path against the config dir', () => {
+      const dir = tempDir({
+        'sftpgo.json': json({
+          common: { secret_min_entropy: 60 },
+          kms: { secrets: { url: 'local://', master_key_path: 'keys/master' } },
+        }),
+      });
+      const { config } = load(dir, { SFTPGO_KMS__SECRETS__MASTER_KEY: 'env-master-key' });
+      expect(config.common.secret_min_entropy).toBe(60);
+      expect(config.kms.secrets).toEqual({
+        url: 'local://',
+        master_key: 'env-master-key',
+        master_key_path: join(dir, 'keys/master'),
+      });
+      const env = { SFTPGO_COMMON__SECRET_MIN_ENTROPY: '0', SFTPGO_KMS__SECRETS__URL: 'builtin://' };
+      const fromEnv = load(tempDir(), env).config;
+      expect(fromEnv.common.secret_min_entropy).toBe(0);
+      expect(fromEnv.kms.secrets.url).toBe('builtin://');
+      const absolute = load(tempDir(), { SFTPGO_KMS__SECRETS__MASTER_KEY_PATH: '/etc/sftpgo/master.key' });
+      expect(absolute.config.kms.secrets.master_key_path).toBe('/etc/sftpgo/master.key');
+    });
+
+    it('rejects a negative entropy and unsupported KMS URLs, naming the key', () => {
+      const err = configError(() =>
+        load(tempDir({ 'sftpgo.json': json({ common: { secret_min_entropy: -1 } }) }), {
+          SFTPGO_KMS__SECRETS__URL: 'awskms://alias/x',
+        }),
+      );
+      expect(err.problems).toEqual([
+        'common.secret_min_entropy: must be an integer >= 0, got -1',
+        'kms.secrets.url: "awskms://alias/x" is not supported by this server, use "" or one of local://, builtin://',
+      ]);
+    });
+
+    it('does not echo a wrongly typed master key', () => {
+      const dir = tempDir({ 'sftpgo.json': json({ kms: { secrets: { master_key: 987654321 } } }) });
+      const err = configError(() => load(dir));
+      expect(err.message).toContain('kms.secrets.master_key: must be a string, got a number');
+      expect(err.message).not.toContain('987654321');
     });
   });
 

@@ -71,6 +71,8 @@ const BOOL_STRINGS: Readonly<Record<string, boolean>> = {
 };
 const SUPPORTED_DRIVERS = ['sqlite', 'mysql', 'postgresql'];
 const SFTPGO_ONLY_DRIVERS = ['bolt', 'memory', 'cockroachdb'];
+/** Both mean the built-in master-key encryption here (cloud KMS providers are not supported). */
+const KMS_URLS = ['', 'local://', 'builtin://'];
 
 /**
  * Loads the SFTPGo-compatible configuration: defaults <- config file <- `SFTPGO_*` env, validated, paths
@@ -128,6 +130,9 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (dp.driver === 'sqlite' && dp.name !== ':memory:') dp.name = resolve(configDir, dp.name);
   dp.backups_path = resolve(configDir, dp.backups_path);
   if (dp.users_base_dir !== '') dp.users_base_dir = resolve(configDir, dp.users_base_dir);
+  const secrets = base.kms.secrets;
+  // Read by the KMS at start-up; resolved here like every other path.
+  if (secrets.master_key_path !== '') secrets.master_key_path = resolve(configDir, secrets.master_key_path);
 
   const defaultAdmin = {
     username: (env.SFTPGO_DEFAULT_ADMIN_USERNAME ?? '').trim(),
@@ -458,6 +463,15 @@ function validate(c: MergedConfig, problems: string[]): void {
   );
   intRange('data_provider.naming_rules', dp.naming_rules, 0, 7);
   required('data_provider.backups_path', dp.backups_path);
+
+  intRange('common.secret_min_entropy', c.common.secret_min_entropy, 0);
+  const kmsUrl = c.kms.secrets.url;
+  if (!KMS_URLS.includes(kmsUrl)) {
+    problems.push(
+      `kms.secrets.url: ${quote(kmsUrl)} is not supported by this server, use "" or one of ` +
+        KMS_URLS.filter((u) => u !== '').join(', '),
+    );
+  }
 }
 
 function isPlainObject(value: unknown): value is Tree {
@@ -481,7 +495,7 @@ function describe(value: unknown, path: string): string {
   if (Array.isArray(value)) return 'a list';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
-  if (/(password|passphrase)$/.test(path)) return `a ${typeof value}`;
+  if (/(password|passphrase|master_key)$/.test(path)) return `a ${typeof value}`;
   return typeof value === 'string' ? quote(value) : String(value);
 }
 

@@ -47,6 +47,27 @@ export interface DataProviderConfig {
   backups_path: string;
 }
 
+/** `kms.secrets`: how filesystem secrets are encrypted at rest. */
+export interface KmsSecretsConfig {
+  /** "" (= `local://`), `local://` or `builtin://`: both use our built-in AES-256-GCM under the master key. */
+  url: string;
+  /** Any string; the encryption master key is its SHA-256. Wins over `master_key_path`. */
+  master_key: string;
+  /** File holding the master key (trimmed); relative to the config dir unless absolute. */
+  master_key_path: string;
+}
+
+/** The `kms` section. */
+export interface KmsConfig {
+  secrets: KmsSecretsConfig;
+}
+
+/** The `common` section (the keys this server uses). */
+export interface CommonConfig {
+  /** Minimum entropy (bits) of a Plain encryption secret (crypt passphrase, S3 SSE-C key); 0 disables. */
+  secret_min_entropy: number;
+}
+
 /** The whole configuration as the server uses it (file + env, validated, paths resolved). */
 export interface SftpgoConfig {
   /** Absolute config dir (`--config-dir`/`-c`, default the working dir). */
@@ -55,6 +76,8 @@ export interface SftpgoConfig {
   logLevel: 'debug' | 'info' | 'warn' | 'error' | 'silent';
   httpd: HttpdConfig;
   data_provider: DataProviderConfig;
+  common: CommonConfig;
+  kms: KmsConfig;
   /** `SFTPGO_DEFAULT_ADMIN_USERNAME` / `SFTPGO_DEFAULT_ADMIN_PASSWORD` (trimmed), not config keys. */
   defaultAdmin: { username: string; password: string };
 }
@@ -89,6 +112,12 @@ export function defaultConfig(): Omit<SftpgoConfig, 'configDir' | 'logLevel' | '
       password_caching: true,
       naming_rules: 5,
       backups_path: 'backups',
+    },
+    common: {
+      secret_min_entropy: 80,
+    },
+    kms: {
+      secrets: { url: '', master_key: '', master_key_path: '' },
     },
   };
 }

@@ -1,2 +1,16 @@
+/** The folder entity (`folders` table). */
 export * from './entities/folder.entity';
+/** The /folders module; exports FoldersService. */
 export * from './folders.module';
+/** Folder CRUD and `resolveVirtualFolders` for users' and groups' mounts. */
+export * from './folders.service';
+/** Wire JSON of folders and mounts: `folderToWire`, `virtualFolderToWire`, `hiddenFilesystem`. */
+export * from './folders.mapper';
+/** Back-reference shape of folders. */
+export type { FolderReferences } from './folders.repository';
+/** Pure validation of `virtual_folders` and virtual path cleaning. */
+export * from './virtual-folders';
+/** OpenAPI `BaseVirtualFolder` and `VirtualFolder` DTOs. */
+export * from './dto/folder.dto';
+/** OpenAPI `ApiResponse` DTO. */
+export * from './dto/api-response.dto';

@@ -1,2 +1,10 @@
 export * from './entities/role.entity';
 export * from './roles.module';
+/** Role lookups (naming rules, 409 for a missing role) and the /roles operations. */
+export { RolesService, descriptionProblem } from './roles.service';
+/** Wire JSON of a role. */
+export { roleToWire, type RoleWire, type RoleReferences } from './roles.mapper';
+/** `Role` schema DTO. */
+export { RoleDto } from './dto/role.dto';
+/** `ApiResponse` schema DTO (`{"message": ...}`). */
+export { ApiMessageDto } from './dto/api-response.dto';

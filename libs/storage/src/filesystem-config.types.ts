@@ -115,3 +115,15 @@ export interface FilesystemConfig {
 export function defaultFilesystem(): FilesystemConfig {
   return { provider: FsProvider.Local };
 }
+
+/** `FilesystemConfig` as sent: `provider` and every sub-object (`{}` when unused), secrets hidden. */
+export interface FilesystemConfigWire {
+  provider: FsProvider;
+  osconfig: OsFsConfig;
+  s3config: S3FsConfig;
+  gcsconfig: GcsFsConfig;
+  azblobconfig: AzBlobFsConfig;
+  cryptconfig: CryptFsConfig;
+  sftpconfig: SftpFsConfig;
+  httpconfig: HttpFsConfig;
+}

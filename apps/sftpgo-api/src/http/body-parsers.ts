@@ -18,15 +18,15 @@ function isStreamRoute(request: FastifyRequest): boolean {
 }
 
 /**
- * Content-type parsing for the whole API: JSON bodies are parsed (1 MiB at most), except on routes
- * marked `@StreamBody()`, and no other body is ever buffered: it stays on `request.raw` for the
- * handler to stream (uploads of any type and size).
+ * Content-type parsing for the whole API. As SFTPGo (which decodes JSON whatever the Content-Type,
+ * so `curl -d '{...}'` works), every body is parsed as JSON (1 MiB at most), except on routes marked
+ * `@StreamBody()`: there nothing is buffered, the body stays on `request.raw` for the handler to
+ * stream (uploads of any type and size).
  */
 export function registerBodyParsers(fastify: FastifyInstance): void {
   const parseJson = fastify.getDefaultJsonParser('error', 'error');
   fastify.removeAllContentTypeParsers();
-  fastify.addContentTypeParser('*', (_request, _payload, done) => done(null, undefined));
-  fastify.addContentTypeParser('application/json', (request, payload, done) => {
+  fastify.addContentTypeParser('*', (request, payload, done) => {
     if (isStreamRoute(request)) return done(null, undefined);
     const chunks: Buffer[] = [];
     let size = 0;

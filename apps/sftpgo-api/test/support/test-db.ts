@@ -58,7 +58,9 @@ async function createSqlite(): Promise<TestDatabase> {
     driver: 'sqlite',
     env: { SFTPGO_DATA_PROVIDER__DRIVER: 'sqlite', SFTPGO_DATA_PROVIDER__NAME: file },
     async query<T>(sql: string, params: unknown[] = []): Promise<T[]> {
-      const db = new Database(file);
+      const db = new Database(file, { timeout: 10000 });
+      // As the server's connections: SQLite enforces foreign keys only when asked, per connection.
+      db.pragma('foreign_keys = ON');
       try {
         const statement = db.prepare(sql);
         return (statement.reader ? statement.all(...params) : (statement.run(...params), [])) as T[];

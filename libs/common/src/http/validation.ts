@@ -1,5 +1,9 @@
-import { ValidationError as ClassValidatorError, ValidationPipe } from '@nestjs/common';
-import { ValidationError } from '../errors/api-error';
+import {
+  type ArgumentMetadata,
+  ValidationError as ClassValidatorError,
+  ValidationPipe,
+} from '@nestjs/common';
+import { BadRequestError, ValidationError } from '../errors/api-error';
 
 function firstProblem(errors: ClassValidatorError[], parent = ''): string {
   for (const error of errors) {
@@ -14,12 +18,23 @@ function firstProblem(errors: ClassValidatorError[], parent = ''): string {
   return 'invalid request body';
 }
 
+/** A DTO body that is missing altogether is a 400 (SFTPGo's JSON decoder answers EOF), not `{}`. */
+class BodyRequiredValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const isDto = typeof metadata.metatype === 'function' && metadata.metatype !== Object;
+    if (metadata.type === 'body' && isDto && (value === undefined || value === null)) {
+      throw new BadRequestError('request body is required: EOF');
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 /**
  * The one validation pipe: DTOs are checked with class-validator; unknown fields are dropped
  * (SFTPGo ignores them); a failure is a 400 `Validation error: <field>: <problem>`.
  */
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new BodyRequiredValidationPipe({
     transform: true,
     whitelist: true,
     forbidNonWhitelisted: false,

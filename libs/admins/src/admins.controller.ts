@@ -1,0 +1,122 @@
+import {
+  AdminPermission,
+  Authenticated,
+  CurrentPrincipal,
+  type ListQuery,
+  ListQueryPipe,
+  type Principal,
+} from '@app/common';
+import { ApiMessageDto } from '@app/roles';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import type { AdminProfileWire, AdminWire } from './admins.mapper';
+import { AdminsService } from './admins.service';
+import { AdminDto, AdminProfileDto, PwdChangeDto } from './dto/admin.dto';
+
+/** `/api/v2/admins`: super admins only. */
+@ApiTags('admins')
+@ApiBearerAuth()
+@Controller('admins')
+@Authenticated({ as: 'admin', permission: AdminPermission.All })
+export class AdminsController {
+  constructor(private readonly admins: AdminsService) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'get_admins', summary: 'Get admins' })
+  @ApiQuery({ name: 'offset', required: false, type: 'integer' })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer' })
+  @ApiQuery({ name: 'order', required: false, enum: ['ASC', 'DESC'] })
+  @ApiOkResponse({ type: [AdminDto] })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(ListQueryPipe) query: ListQuery,
+  ): Promise<AdminWire[]> {
+    return this.admins.list(principal, query);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ operationId: 'add_admin', summary: 'Add admin' })
+  @ApiCreatedResponse({ type: AdminDto })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: AdminDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<AdminWire> {
+    const admin = await this.admins.create(principal, body);
+    reply.header('Location', `/api/v2/admins/${encodeURIComponent(admin.username)}`);
+    return admin;
+  }
+
+  @Get(':username')
+  @ApiOperation({ operationId: 'get_admin_by_username', summary: 'Find admins by username' })
+  @ApiOkResponse({ type: AdminDto })
+  get(@CurrentPrincipal() principal: Principal, @Param('username') username: string): Promise<AdminWire> {
+    return this.admins.get(principal, username);
+  }
+
+  @Put(':username')
+  @ApiOperation({ operationId: 'update_admin', summary: 'Update admin' })
+  @ApiOkResponse({ type: ApiMessageDto })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('username') username: string,
+    @Body() body: AdminDto,
+  ): Promise<ApiMessageDto> {
+    return this.admins.update(principal, username, body);
+  }
+
+  @Delete(':username')
+  @ApiOperation({ operationId: 'delete_admin', summary: 'Delete admin' })
+  @ApiOkResponse({ type: ApiMessageDto })
+  delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param('username') username: string,
+  ): Promise<ApiMessageDto> {
+    return this.admins.delete(principal, username);
+  }
+}
+
+/** `/api/v2/admin/profile` and `/api/v2/admin/changepwd`: any admin, never with an API key. */
+@ApiTags('admins')
+@ApiBearerAuth()
+@Controller('admin')
+@Authenticated({ as: 'admin', allowApiKey: false })
+export class AdminProfileController {
+  constructor(private readonly admins: AdminsService) {}
+
+  @Get('profile')
+  @ApiOperation({ operationId: 'get_admin_profile', summary: 'Get admin profile' })
+  @ApiOkResponse({ type: AdminProfileDto })
+  getProfile(@CurrentPrincipal() principal: Principal): Promise<AdminProfileWire> {
+    return this.admins.getProfile(principal);
+  }
+
+  @Put('profile')
+  @ApiOperation({ operationId: 'update_admin_profile', summary: 'Update admin profile' })
+  @ApiOkResponse({ type: ApiMessageDto })
+  updateProfile(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: AdminProfileDto,
+  ): Promise<ApiMessageDto> {
+    return this.admins.updateProfile(principal, body);
+  }
+
+  @Put('changepwd')
+  @ApiOperation({ operationId: 'change_admin_password', summary: 'Change admin password' })
+  @ApiOkResponse({ type: ApiMessageDto })
+  changePassword(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: PwdChangeDto,
+  ): Promise<ApiMessageDto> {
+    return this.admins.changePassword(principal, body);
+  }
+}

@@ -1,0 +1,101 @@
+import {
+  AdminPermission,
+  Authenticated,
+  CurrentPrincipal,
+  type ListQuery,
+  ListQueryPipe,
+  type Principal,
+} from '@app/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  type ApiQueryOptions,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { FolderApiResponseDto } from './dto/api-response.dto';
+import { BaseVirtualFolderDto } from './dto/folder.dto';
+import type { FolderWire } from './folders.mapper';
+import { FoldersService } from './folders.service';
+
+const CONFIDENTIAL_QUERY: ApiQueryOptions = {
+  name: 'confidential_data',
+  required: false,
+  type: 'integer',
+  description: 'If set to 1 the secrets are returned with their key and additional data (`*` admins only)',
+};
+
+/** `/api/v2/folders`: admins with `manage_folders`. */
+@ApiTags('folders')
+@ApiBearerAuth()
+@Controller('folders')
+@Authenticated({ as: 'admin', permission: AdminPermission.ManageFolders })
+export class FoldersController {
+  constructor(private readonly folders: FoldersService) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'get_folders', summary: 'Get folders' })
+  @ApiQuery({ name: 'offset', required: false, type: 'integer' })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer' })
+  @ApiQuery({ name: 'order', required: false, enum: ['ASC', 'DESC'] })
+  @ApiOkResponse({ type: [BaseVirtualFolderDto] })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(ListQueryPipe) query: ListQuery,
+  ): Promise<FolderWire[]> {
+    return this.folders.list(principal, query);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ operationId: 'add_folder', summary: 'Add folder' })
+  @ApiQuery(CONFIDENTIAL_QUERY)
+  @ApiCreatedResponse({ type: BaseVirtualFolderDto })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: BaseVirtualFolderDto,
+    @Query('confidential_data') confidential: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<FolderWire> {
+    const folder = await this.folders.create(principal, body, confidential);
+    reply.header('Location', `/api/v2/folders/${encodeURIComponent(folder.name)}`);
+    return folder;
+  }
+
+  @Get(':name')
+  @ApiOperation({ operationId: 'get_folder_by_name', summary: 'Find folders by name' })
+  @ApiQuery(CONFIDENTIAL_QUERY)
+  @ApiOkResponse({ type: BaseVirtualFolderDto })
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+    @Query('confidential_data') confidential: unknown,
+  ): Promise<FolderWire> {
+    return this.folders.get(principal, name, confidential);
+  }
+
+  @Put(':name')
+  @ApiOperation({ operationId: 'update_folder', summary: 'Update folder' })
+  @ApiOkResponse({ type: FolderApiResponseDto })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+    @Body() body: BaseVirtualFolderDto,
+  ): Promise<FolderApiResponseDto> {
+    return this.folders.update(principal, name, body);
+  }
+
+  @Delete(':name')
+  @ApiOperation({ operationId: 'delete_folder', summary: 'Delete folder' })
+  @ApiOkResponse({ type: FolderApiResponseDto })
+  delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+  ): Promise<FolderApiResponseDto> {
+    return this.folders.delete(principal, name);
+  }
+}

@@ -1,0 +1,101 @@
+import {
+  AdminPermission,
+  Authenticated,
+  CurrentPrincipal,
+  type ListQuery,
+  ListQueryPipe,
+  type Principal,
+} from '@app/common';
+import { FolderApiResponseDto } from '@app/folders';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  type ApiQueryOptions,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { GroupDto } from './dto/group.dto';
+import type { GroupWire } from './groups.mapper';
+import { GroupsService } from './groups.service';
+
+const CONFIDENTIAL_QUERY: ApiQueryOptions = {
+  name: 'confidential_data',
+  required: false,
+  type: 'integer',
+  description: 'If set to 1 the secrets are returned with their key and additional data (`*` admins only)',
+};
+
+/** `/api/v2/groups`: admins with `manage_groups`. */
+@ApiTags('groups')
+@ApiBearerAuth()
+@Controller('groups')
+@Authenticated({ as: 'admin', permission: AdminPermission.ManageGroups })
+export class GroupsController {
+  constructor(private readonly groups: GroupsService) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'get_groups', summary: 'Get groups' })
+  @ApiQuery({ name: 'offset', required: false, type: 'integer' })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer' })
+  @ApiQuery({ name: 'order', required: false, enum: ['ASC', 'DESC'] })
+  @ApiOkResponse({ type: [GroupDto] })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(ListQueryPipe) query: ListQuery,
+  ): Promise<GroupWire[]> {
+    return this.groups.list(principal, query);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ operationId: 'add_group', summary: 'Add group' })
+  @ApiQuery(CONFIDENTIAL_QUERY)
+  @ApiCreatedResponse({ type: GroupDto })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: GroupDto,
+    @Query('confidential_data') confidential: unknown,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<GroupWire> {
+    const group = await this.groups.create(principal, body, confidential);
+    reply.header('Location', `/api/v2/groups/${encodeURIComponent(group.name)}`);
+    return group;
+  }
+
+  @Get(':name')
+  @ApiOperation({ operationId: 'get_group_by_name', summary: 'Find groups by name' })
+  @ApiQuery(CONFIDENTIAL_QUERY)
+  @ApiOkResponse({ type: GroupDto })
+  get(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+    @Query('confidential_data') confidential: unknown,
+  ): Promise<GroupWire> {
+    return this.groups.get(principal, name, confidential);
+  }
+
+  @Put(':name')
+  @ApiOperation({ operationId: 'update_group', summary: 'Update group' })
+  @ApiOkResponse({ type: FolderApiResponseDto })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+    @Body() body: GroupDto,
+  ): Promise<FolderApiResponseDto> {
+    return this.groups.update(principal, name, body);
+  }
+
+  @Delete(':name')
+  @ApiOperation({ operationId: 'delete_group', summary: 'Delete group' })
+  @ApiOkResponse({ type: FolderApiResponseDto })
+  delete(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+  ): Promise<FolderApiResponseDto> {
+    return this.groups.delete(principal, name);
+  }
+}

@@ -1,0 +1,83 @@
+import {
+  Authenticated,
+  AdminPermission,
+  CurrentPrincipal,
+  type ListQuery,
+  ListQueryPipe,
+  type Principal,
+} from '@app/common';
+import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiCreatedResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiQuery,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply } from 'fastify';
+import { ApiMessageDto } from './dto/api-response.dto';
+import { RoleDto } from './dto/role.dto';
+import type { RoleWire } from './roles.mapper';
+import { RolesService } from './roles.service';
+
+/** `/api/v2/roles`: super admins only. */
+@ApiTags('roles')
+@ApiBearerAuth()
+@Controller('roles')
+@Authenticated({ as: 'admin', permission: AdminPermission.All })
+export class RolesController {
+  constructor(private readonly roles: RolesService) {}
+
+  @Get()
+  @ApiOperation({ operationId: 'get_roles', summary: 'Get roles' })
+  @ApiQuery({ name: 'offset', required: false, type: 'integer' })
+  @ApiQuery({ name: 'limit', required: false, type: 'integer' })
+  @ApiQuery({ name: 'order', required: false, enum: ['ASC', 'DESC'] })
+  @ApiOkResponse({ type: [RoleDto] })
+  list(
+    @CurrentPrincipal() principal: Principal,
+    @Query(ListQueryPipe) query: ListQuery,
+  ): Promise<RoleWire[]> {
+    return this.roles.list(principal, query);
+  }
+
+  @Post()
+  @HttpCode(201)
+  @ApiOperation({ operationId: 'add_role', summary: 'Add role' })
+  @ApiCreatedResponse({ type: RoleDto })
+  async create(
+    @CurrentPrincipal() principal: Principal,
+    @Body() body: RoleDto,
+    @Res({ passthrough: true }) reply: FastifyReply,
+  ): Promise<RoleWire> {
+    const role = await this.roles.create(principal, body);
+    reply.header('Location', `/api/v2/roles/${encodeURIComponent(role.name)}`);
+    return role;
+  }
+
+  @Get(':name')
+  @ApiOperation({ operationId: 'get_role_by_name', summary: 'Find roles by name' })
+  @ApiOkResponse({ type: RoleDto })
+  get(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<RoleWire> {
+    return this.roles.get(principal, name);
+  }
+
+  @Put(':name')
+  @ApiOperation({ operationId: 'update_role', summary: 'Update role' })
+  @ApiOkResponse({ type: ApiMessageDto })
+  update(
+    @CurrentPrincipal() principal: Principal,
+    @Param('name') name: string,
+    @Body() body: RoleDto,
+  ): Promise<ApiMessageDto> {
+    return this.roles.update(principal, name, body);
+  }
+
+  @Delete(':name')
+  @ApiOperation({ operationId: 'delete_role', summary: 'Delete role' })
+  @ApiOkResponse({ type: ApiMessageDto })
+  delete(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ApiMessageDto> {
+    return this.roles.delete(principal, name);
+  }
+}

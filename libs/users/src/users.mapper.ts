@@ -1,0 +1,150 @@
+import type { PermissionMap, UserFilters } from '@app/common';
+import type { Secret } from '@app/kms';
+import type { FilesystemConfig } from '@app/storage';
+import type { UserFolderMappingEntity } from './entities/user-folder-mapping.entity';
+import type { UserEntity } from './entities/user.entity';
+
+/** A user as SFTPGo sends it (`User`), with its `omitempty` fields left out when empty. */
+export interface UserWire {
+  id: number;
+  status: number;
+  username: string;
+  email?: string;
+  description?: string;
+  expiration_date?: number;
+  /** Only with `?confidential_data=1` for a `*` admin. */
+  password?: string;
+  public_keys?: string[];
+  has_password?: boolean;
+  home_dir: string;
+  virtual_folders?: unknown[];
+  uid: number;
+  gid: number;
+  max_sessions: number;
+  quota_size: number;
+  quota_files: number;
+  permissions: PermissionMap;
+  used_quota_size?: number;
+  used_quota_files?: number;
+  last_quota_update?: number;
+  upload_bandwidth?: number;
+  download_bandwidth?: number;
+  upload_data_transfer: number;
+  download_data_transfer: number;
+  total_data_transfer: number;
+  used_upload_data_transfer?: number;
+  used_download_data_transfer?: number;
+  created_at: number;
+  updated_at: number;
+  last_login?: number;
+  first_download?: number;
+  first_upload?: number;
+  last_password_change?: number;
+  filters: Record<string, unknown>;
+  filesystem: unknown;
+  additional_info?: string;
+  groups?: { name: string; type: number }[];
+  role?: string;
+}
+
+/** How nested objects are written: supplied by the service (they hide or reveal secrets). */
+export interface UserWireWriters {
+  filesystem(config: FilesystemConfig | undefined): unknown;
+  virtualFolder(mapping: UserFolderMappingEntity): unknown;
+  secret(secret: Secret | undefined): Secret | undefined;
+  /** Include the password hash (`?confidential_data=1`). */
+  confidential: boolean;
+}
+
+function nonZero<K extends string>(key: K, value: number | null | undefined): Partial<Record<K, number>> {
+  return value ? ({ [key]: value } as Record<K, number>) : {};
+}
+
+function nonEmpty<K extends string>(key: K, value: string | null | undefined): Partial<Record<K, string>> {
+  return value ? ({ [key]: value } as Record<K, string>) : {};
+}
+
+/**
+ * `filters` on the wire: `hooks` always present with its three flags, `totp_config` always present
+ * (`{}` when unset), TOTP and recovery code secrets hidden; empty lists and zero values dropped.
+ */
+export function filtersToWire(
+  filters: UserFilters | null | undefined,
+  secret: UserWireWriters['secret'],
+): Record<string, unknown> {
+  const source: UserFilters = filters ?? {};
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (key === 'hooks' || key === 'totp_config' || key === 'recovery_codes') continue;
+    if (value === undefined || value === null || value === '' || value === 0 || value === false) continue;
+    if (Array.isArray(value) && value.length === 0) continue;
+    out[key] = value;
+  }
+  out.hooks = {
+    external_auth_disabled: source.hooks?.external_auth_disabled ?? false,
+    pre_login_disabled: source.hooks?.pre_login_disabled ?? false,
+    check_password_disabled: source.hooks?.check_password_disabled ?? false,
+  };
+  const totp = source.totp_config ?? {};
+  const totpSecret = secret(totp.secret as Secret | undefined);
+  out.totp_config = {
+    ...(totp.enabled ? { enabled: true } : {}),
+    ...(totp.config_name ? { config_name: totp.config_name } : {}),
+    ...(totpSecret ? { secret: totpSecret } : {}),
+    ...(totp.protocols?.length ? { protocols: totp.protocols } : {}),
+  };
+  if (source.recovery_codes?.length) {
+    out.recovery_codes = source.recovery_codes.map((code) => {
+      const hidden = secret(code.secret as Secret | undefined);
+      return { ...(hidden ? { secret: hidden } : {}), ...(code.used ? { used: true } : {}) };
+    });
+  }
+  return out;
+}
+
+/** Builds the wire JSON of a stored (unmerged) user; never the password unless `confidential`. */
+export function userToWire(user: UserEntity, writers: UserWireWriters): UserWire {
+  const folders = user.folderMappings ?? [];
+  const groups = user.groupMappings ?? [];
+  const publicKeys = user.publicKeys ?? [];
+  return {
+    id: user.id,
+    status: user.status,
+    username: user.username,
+    ...nonEmpty('email', user.email),
+    ...nonEmpty('description', user.description),
+    ...nonZero('expiration_date', user.expirationDate),
+    ...(writers.confidential ? nonEmpty('password', user.password) : {}),
+    ...(publicKeys.length > 0 ? { public_keys: publicKeys } : {}),
+    ...(user.password ? { has_password: true } : {}),
+    home_dir: user.homeDir,
+    ...(folders.length > 0 ? { virtual_folders: folders.map((m) => writers.virtualFolder(m)) } : {}),
+    uid: user.uid,
+    gid: user.gid,
+    max_sessions: user.maxSessions,
+    quota_size: user.quotaSize,
+    quota_files: user.quotaFiles,
+    permissions: user.permissions ?? {},
+    ...nonZero('used_quota_size', user.usedQuotaSize),
+    ...nonZero('used_quota_files', user.usedQuotaFiles),
+    ...nonZero('last_quota_update', user.lastQuotaUpdate),
+    ...nonZero('upload_bandwidth', user.uploadBandwidth),
+    ...nonZero('download_bandwidth', user.downloadBandwidth),
+    upload_data_transfer: user.uploadDataTransfer,
+    download_data_transfer: user.downloadDataTransfer,
+    total_data_transfer: user.totalDataTransfer,
+    ...nonZero('used_upload_data_transfer', user.usedUploadDataTransfer),
+    ...nonZero('used_download_data_transfer', user.usedDownloadDataTransfer),
+    created_at: user.createdAt,
+    updated_at: user.updatedAt,
+    ...nonZero('last_login', user.lastLogin),
+    ...nonZero('first_download', user.firstDownload),
+    ...nonZero('first_upload', user.firstUpload),
+    ...nonZero('last_password_change', user.lastPasswordChange),
+    filters: filtersToWire(user.filters, writers.secret),
+    filesystem: writers.filesystem(user.filesystem),
+    ...nonEmpty('additional_info', user.additionalInfo),
+    ...(groups.length > 0 ? { groups: groups.map((g) => ({ name: g.group.name, type: g.groupType })) } : {}),
+    ...nonEmpty('role', user.role?.name),
+  };
+}

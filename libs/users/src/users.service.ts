@@ -1,0 +1,429 @@
+import {
+  AdminPermission,
+  applyAnonymous,
+  BadRequestError,
+  ConflictError,
+  convertName,
+  hasAdminPermission,
+  type ListQuery,
+  nameProblem,
+  NotFoundError,
+  nowMs,
+  PasswordHasher,
+  passwordEntropy,
+  type Principal,
+  validateEmail,
+  validatePermissions,
+  validatePublicKeys,
+  validateUserFilters,
+  ValidationError,
+} from '@app/common';
+import { InjectConfig, type SftpgoConfig } from '@app/config';
+import { FoldersService, virtualFolderToWire } from '@app/folders';
+import { type Secret, SecretsService } from '@app/kms';
+import { FilesystemConfigService, FsProvider } from '@app/storage';
+import { Injectable } from '@nestjs/common';
+import { tmpdir } from 'node:os';
+import { posix } from 'node:path';
+import type { EntityManager } from 'typeorm';
+import type { UserDto } from './dto/user.dto';
+import { effectiveUser, type EffectiveUser } from './effective-user';
+import { GroupType } from './entities/user-group-mapping.entity';
+import type { UserEntity } from './entities/user.entity';
+import { isUserPasswordHash } from './user-password';
+import { userToWire, type UserWire, type UserWireWriters } from './users.mapper';
+import { type UserFolderRow, type UserGroupRow, UsersRepository, type UserRow } from './users.repository';
+
+const MAX_ID = 2147483647;
+const DAY_MS = 86_400_000;
+const RESERVED_USERNAMES = ['__self__', '__system__'];
+/** Providers whose home dir is only a local cache: SFTPGo defaults it to `<temp>/<username>`. */
+const REMOTE_PROVIDERS: number[] = [
+  FsProvider.S3,
+  FsProvider.GCS,
+  FsProvider.AzureBlob,
+  FsProvider.SFTP,
+  FsProvider.HTTP,
+];
+
+/** Options of a read that may reveal confidential data. */
+export interface UserReadOptions {
+  /** `?confidential_data=1`: honoured only for `*` admins. */
+  confidential?: boolean;
+}
+
+/** What a write stores: the row and its mappings. */
+interface PreparedUser {
+  row: UserRow;
+  folders: UserFolderRow[];
+  groups: UserGroupRow[];
+}
+
+/**
+ * Users: the `/users` endpoints (role admins see and manage only their role's users) and the
+ * effective user (merged with its groups) for the file API.
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly users: UsersRepository,
+    private readonly hasher: PasswordHasher,
+    private readonly filesystems: FilesystemConfigService,
+    private readonly secrets: SecretsService,
+    private readonly folders: FoldersService,
+    @InjectConfig() private readonly config: SftpgoConfig,
+  ) {}
+
+  /** Applies the configured naming rules to a username (on save and on every lookup). */
+  normalizeUsername(username: string): string {
+    return convertName(username, this.config.data_provider.naming_rules);
+  }
+
+  /** `GET /users`: one page ordered by username, role-scoped; secrets hidden. */
+  async list(principal: Principal, query: ListQuery): Promise<UserWire[]> {
+    const users = await this.users.list(query, principal.role);
+    const writers = this.writers(false);
+    return users.map((user) => userToWire(user, writers));
+  }
+
+  /** `GET /users/{username}`: the stored (unmerged) user; 404 for another role's user. */
+  async get(principal: Principal, rawUsername: string, options: UserReadOptions = {}): Promise<UserWire> {
+    const user = await this.require(principal, rawUsername);
+    return userToWire(user, this.writers(this.confidential(principal, options)));
+  }
+
+  /** `POST /users`: validated, stored in one transaction, returned as stored. */
+  async create(principal: Principal, body: UserDto, options: UserReadOptions = {}): Promise<UserWire> {
+    const admin = await this.users.findAdmin(principal.username);
+    if (!admin) throw new NotFoundError();
+    const username = this.normalizeUsername(body.username ?? '');
+    this.checkUsername(username);
+    const now = nowMs();
+    // The admin's default expiration applies only when the body has none (an explicit 0 wins).
+    let expirationDate = body.expiration_date ?? undefined;
+    const defaultDays = admin.filters?.preferences?.default_users_expiration ?? 0;
+    if (expirationDate === undefined && defaultDays > 0) expirationDate = now + defaultDays * DAY_MS;
+    const id = await this.users.transaction(async (manager) => {
+      const prepared = await this.prepare(principal, manager, body, username, null, now, expirationDate);
+      return this.users.insert(manager, prepared.row, prepared.folders, prepared.groups);
+    });
+    const stored = await this.users.findById(id);
+    if (!stored) throw new NotFoundError();
+    return userToWire(stored, this.writers(this.confidential(principal, options)));
+  }
+
+  /** `PUT /users/{username}`: a full replace keeping id, username, 2FA, server-managed fields. */
+  async update(
+    principal: Principal,
+    rawUsername: string,
+    body: UserDto,
+    disconnect?: string,
+  ): Promise<{ message: string }> {
+    if (disconnect !== undefined && !/^[+-]?\d+$/.test(disconnect)) {
+      throw new BadRequestError(
+        `invalid disconnect parameter: strconv.Atoi: parsing ${JSON.stringify(disconnect)}: invalid syntax`,
+      );
+    }
+    const username = this.normalizeUsername(rawUsername);
+    await this.users.transaction(async (manager) => {
+      const previous = await this.users.findByUsername(username, principal.role, manager);
+      if (!previous) throw new NotFoundError();
+      const prepared = await this.prepare(
+        principal,
+        manager,
+        body,
+        previous.username,
+        previous,
+        nowMs(),
+        body.expiration_date ?? 0,
+      );
+      await this.users.update(manager, previous.id, prepared.row, prepared.folders, prepared.groups);
+    });
+    return { message: 'User updated' };
+  }
+
+  /** `DELETE /users/{username}`: mappings go with the user; the home directory stays. */
+  async delete(principal: Principal, rawUsername: string): Promise<{ message: string }> {
+    const username = this.normalizeUsername(rawUsername);
+    await this.users.transaction(async (manager) => {
+      const user = await this.users.findByUsername(username, principal.role, manager);
+      if (!user) throw new NotFoundError();
+      await this.users.delete(manager, user.id);
+    });
+    return { message: 'User deleted' };
+  }
+
+  /**
+   * The user merged with its primary and secondary groups (SFTPGo's `GetUserWithGroupSettings`), or
+   * undefined when there is no such user. Secrets inside stay encrypted.
+   */
+  async getEffectiveUser(rawUsername: string): Promise<EffectiveUser | undefined> {
+    const user = await this.users.findByUsername(this.normalizeUsername(rawUsername), '');
+    if (!user) return undefined;
+    const mappings = user.groupMappings ?? [];
+    const withSettings = mappings.filter((m) => m.groupType !== GroupType.Membership);
+    const groups = await this.users.findGroupsWithFolders(withSettings.map((m) => m.groupId));
+    const byId = new Map(groups.map((g) => [g.id, g]));
+    return effectiveUser(
+      user,
+      mappings.map((m) => ({ type: m.groupType, group: byId.get(m.groupId) ?? m.group })),
+    );
+  }
+
+  private async require(principal: Principal, rawUsername: string): Promise<UserEntity> {
+    const user = await this.users.findByUsername(this.normalizeUsername(rawUsername), principal.role);
+    if (!user) throw new NotFoundError();
+    return user;
+  }
+
+  private confidential(principal: Principal, options: UserReadOptions): boolean {
+    return options.confidential === true && hasAdminPermission(principal.permissions, AdminPermission.All);
+  }
+
+  private writers(confidential: boolean): UserWireWriters {
+    const filesystem = confidential
+      ? (config: UserEntity['filesystem'] | undefined) => this.filesystems.toConfidentialWire(config)
+      : (config: UserEntity['filesystem'] | undefined) => this.filesystems.toWire(config);
+    return {
+      confidential,
+      filesystem,
+      virtualFolder: (mapping) => virtualFolderToWire(mapping, filesystem),
+      secret: (secret: Secret | undefined) =>
+        confidential ? this.secrets.confidential(secret) : this.secrets.hide(secret),
+    };
+  }
+
+  private checkUsername(username: string): void {
+    const problem = nameProblem(username, this.config.data_provider.naming_rules);
+    if (problem) throw new ValidationError(problem);
+    if (RESERVED_USERNAMES.includes(username)) throw new ValidationError('this username is reserved');
+  }
+
+  /**
+   * Validates a POST/PUT body into the row and mappings to store (SFTPGo's `ValidateUser` rules).
+   * Server-managed fields come from `previous` (PUT) or start at zero (POST).
+   */
+  private async prepare(
+    principal: Principal,
+    manager: EntityManager,
+    body: UserDto,
+    username: string,
+    previous: UserEntity | null,
+    now: number,
+    expirationDate: number | undefined,
+  ): Promise<PreparedUser> {
+    const status = body.status ?? 0;
+    if (status !== 0 && status !== 1) throw new ValidationError(`invalid user status: ${status}`);
+
+    const filesystem = this.filesystems.prepare(body.filesystem, previous?.filesystem, {
+      additionalData: username,
+      owner: 'user',
+    });
+    const homeDir = this.homeDir(body.home_dir ?? '', username, filesystem.provider);
+
+    const uid = this.idNumber(body.uid, 'uid');
+    const gid = this.idNumber(body.gid, 'gid');
+    const maxSessions = this.nonNegative(body.max_sessions, 'max_sessions');
+    const quotaSize = this.nonNegative(body.quota_size, 'quota_size');
+    const quotaFiles = this.nonNegative(body.quota_files, 'quota_files');
+    // SFTPGo turns a negative bandwidth into "unlimited".
+    const uploadBandwidth = Math.max(body.upload_bandwidth ?? 0, 0);
+    const downloadBandwidth = Math.max(body.download_bandwidth ?? 0, 0);
+    const totalDataTransfer = this.nonNegative(body.total_data_transfer, 'total_data_transfer');
+    // A total transfer limit replaces the per-direction ones.
+    const uploadDataTransfer =
+      totalDataTransfer > 0 ? 0 : this.nonNegative(body.upload_data_transfer, 'upload_data_transfer');
+    const downloadDataTransfer =
+      totalDataTransfer > 0 ? 0 : this.nonNegative(body.download_data_transfer, 'download_data_transfer');
+    const expiration = expirationDate ?? 0;
+    if (!Number.isSafeInteger(expiration) || expiration < 0) {
+      throw new ValidationError(`invalid expiration_date: ${expiration}`);
+    }
+
+    const validatedPermissions = validatePermissions(body.permissions, { requireRoot: true });
+    const storedTotp = previous?.filters?.totp_config;
+    const validatedFilters = validateUserFilters(body.filters, { totp_config: storedTotp });
+    const { permissions, filters } = applyAnonymous(validatedPermissions, validatedFilters);
+    // Two-factor settings are the user's own: never taken from an admin's body.
+    if (previous?.filters?.totp_config) filters.totp_config = previous.filters.totp_config;
+    if (previous?.filters?.recovery_codes) filters.recovery_codes = previous.filters.recovery_codes;
+
+    const email = body.email ?? '';
+    if (email) validateEmail(email, 'email');
+    const publicKeys = validatePublicKeys(body.public_keys ?? []);
+    const description = body.description ?? '';
+    if ([...description].length > 512) {
+      throw new ValidationError('description is too long: at most 512 characters are allowed');
+    }
+
+    const roleId = await this.roleId(principal, manager, body.role);
+    const groups = await this.groups(manager, body.groups);
+    // SFTPGo checks the primary group's strength, then the user's: the stricter one decides.
+    const minEntropy = Math.max(
+      filters.password_strength ?? 0,
+      await this.primaryGroupPasswordStrength(manager, groups),
+    );
+    const { password, lastPasswordChange } = await this.password(body.password, previous, now, minEntropy);
+    const folders = await this.folders.resolveVirtualFolders(body.virtual_folders ?? [], manager);
+
+    return {
+      row: {
+        username,
+        status,
+        expirationDate: expiration,
+        description: description || null,
+        password,
+        publicKeys,
+        homeDir,
+        uid,
+        gid,
+        maxSessions,
+        quotaSize,
+        quotaFiles,
+        permissions,
+        usedQuotaSize: previous?.usedQuotaSize ?? 0,
+        usedQuotaFiles: previous?.usedQuotaFiles ?? 0,
+        lastQuotaUpdate: previous?.lastQuotaUpdate ?? 0,
+        uploadBandwidth,
+        downloadBandwidth,
+        uploadDataTransfer,
+        downloadDataTransfer,
+        totalDataTransfer,
+        usedUploadDataTransfer: previous?.usedUploadDataTransfer ?? 0,
+        usedDownloadDataTransfer: previous?.usedDownloadDataTransfer ?? 0,
+        lastLogin: previous?.lastLogin ?? 0,
+        firstDownload: previous?.firstDownload ?? 0,
+        firstUpload: previous?.firstUpload ?? 0,
+        lastPasswordChange,
+        filters,
+        filesystem,
+        additionalInfo: body.additional_info || null,
+        email: email || null,
+        roleId,
+        createdAt: previous?.createdAt ?? now,
+        // Strictly increasing, even for two writes in the same millisecond.
+        updatedAt: previous ? Math.max(now, previous.updatedAt + 1) : now,
+      },
+      folders: folders.map((f) => ({
+        folderId: f.folder.id,
+        virtualPath: f.virtualPath,
+        quotaSize: f.quotaSize,
+        quotaFiles: f.quotaFiles,
+        subpath: f.subpath,
+      })),
+      groups,
+    };
+  }
+
+  /** `home_dir`: required and absolute, defaulted under `users_base_dir` (or temp for remote storage). */
+  private homeDir(raw: string, username: string, provider: FsProvider): string {
+    let home = raw;
+    if (!home) {
+      const base = this.config.data_provider.users_base_dir;
+      if (base) home = posix.join(base, username);
+      else if (REMOTE_PROVIDERS.includes(provider)) home = posix.join(tmpdir(), username);
+    }
+    if (!home) throw new ValidationError('home_dir is mandatory');
+    const cleaned = posix.normalize(home).replace(/(.)\/+$/, '$1');
+    if (!posix.isAbsolute(cleaned)) {
+      throw new ValidationError(`home_dir must be an absolute path, actual value: ${raw}`);
+    }
+    return cleaned;
+  }
+
+  private idNumber(value: number | null | undefined, field: 'uid' | 'gid'): number {
+    const n = value ?? 0;
+    if (n < 0 || n > MAX_ID)
+      throw new ValidationError(`invalid ${field}: ${n}, it must be between 0 and ${MAX_ID}`);
+    return n;
+  }
+
+  private nonNegative(value: number | null | undefined, field: string): number {
+    const n = value ?? 0;
+    if (!Number.isSafeInteger(n) || n < 0) throw new ValidationError(`invalid ${field}: ${n}`);
+    return n;
+  }
+
+  /**
+   * The password to store: absent (undefined/null) keeps the stored hash on PUT; `""` removes it;
+   * a known hash is stored as is; anything else is hashed. `last_password_change` moves with it.
+   */
+  private async password(
+    input: string | null | undefined,
+    previous: UserEntity | null,
+    now: number,
+    minEntropy: number,
+  ): Promise<{ password: string | null; lastPasswordChange: number }> {
+    const kept = previous?.lastPasswordChange ?? 0;
+    if (input === undefined || input === null) {
+      return { password: previous?.password || null, lastPasswordChange: kept };
+    }
+    if (input === '') return { password: null, lastPasswordChange: kept };
+    if (isUserPasswordHash(input)) {
+      return { password: input, lastPasswordChange: input === previous?.password ? kept : now };
+    }
+    if (minEntropy > 0 && passwordEntropy(input) < minEntropy) {
+      // go-password-validator's wording, as SFTPGo returns it.
+      throw new ValidationError(
+        'insecure password, try including more special characters, using uppercase letters, using numbers or using a longer password',
+      );
+    }
+    return { password: await this.hasher.hash(input), lastPasswordChange: now };
+  }
+
+  /** The primary group's `filters.password_strength` (SFTPGo checks it before the user's own). */
+  private async primaryGroupPasswordStrength(
+    manager: EntityManager,
+    groups: UserGroupRow[],
+  ): Promise<number> {
+    const primary = groups.find((g) => g.groupType === GroupType.Primary);
+    if (!primary) return 0;
+    const group = await this.users.findGroupById(manager, primary.groupId);
+    return group?.userSettings?.filters?.password_strength ?? 0;
+  }
+
+  /** Role admins always create and keep users in their own role; a named role must exist (409). */
+  private async roleId(
+    principal: Principal,
+    manager: EntityManager,
+    input: string | null | undefined,
+  ): Promise<number | null> {
+    const name = principal.role || convertName(input ?? '', this.config.data_provider.naming_rules);
+    if (!name) return null;
+    const role = await this.users.findRole(manager, name);
+    if (!role) throw new ConflictError(`role "${name}" does not exist`);
+    return role.id;
+  }
+
+  /** `groups[]`: type 1..3, at most one primary, no duplicates, every group must exist. */
+  private async groups(manager: EntityManager, input: unknown[] | null | undefined): Promise<UserGroupRow[]> {
+    const items = input ?? [];
+    const wanted: { name: string; type: GroupType }[] = [];
+    for (const [index, item] of items.entries()) {
+      if (typeof item !== 'object' || item === null || Array.isArray(item)) {
+        throw new ValidationError(`groups[${index}] must be an object`);
+      }
+      const { name: rawName, type } = item as { name?: unknown; type?: unknown };
+      if (typeof rawName !== 'string' || rawName === '') throw new ValidationError('group name is mandatory');
+      if (type !== GroupType.Primary && type !== GroupType.Secondary && type !== GroupType.Membership) {
+        throw new ValidationError(`invalid group type: ${String(type)}`);
+      }
+      const name = convertName(rawName, this.config.data_provider.naming_rules);
+      if (wanted.some((g) => g.name === name)) throw new ValidationError(`the group "${name}" is duplicated`);
+      if (type === GroupType.Primary && wanted.some((g) => g.type === GroupType.Primary)) {
+        throw new ValidationError('only one primary group is allowed');
+      }
+      wanted.push({ name, type });
+    }
+    if (wanted.length === 0) return [];
+    const found = await this.users.findGroupIds(
+      manager,
+      wanted.map((g) => g.name),
+    );
+    return wanted.map((g) => {
+      const groupId = found.get(g.name);
+      if (groupId === undefined) throw new ValidationError(`group "${g.name}" does not exist`);
+      return { groupId, groupType: g.type };
+    });
+  }
+}
