@@ -2,6 +2,7 @@
 // npm run bench: throughput and memory of the built server on this machine, against a raw
 // node:http server as the ceiling. Loopback only, bounded in time. Needs `npm run build` first.
 import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -71,6 +72,37 @@ async function startServer() {
 }
 
 
+const LIST_USERS = Number(process.env.BENCH_USERS ?? 100_000);
+
+/** Adds `count` users straight into the SQLite file (as a restore would), in one transaction. */
+function seedUsers(file, count) {
+  const db = new Database(file, { timeout: 10000 });
+  const now = Date.now();
+  const insert = db.prepare(
+    'INSERT INTO users (username, status, home_dir, permissions, filesystem, filters, created_at, updated_at) VALUES (?, 1, ?, ?, ?, ?, ?, ?)',
+  );
+  db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const name = `bench-${String(i).padStart(6, '0')}`;
+      insert.run(name, `/srv/${name}`, '{"/":["*"]}', '{"provider":0}', '{}', now, now);
+    }
+  })();
+  db.close();
+  return count;
+}
+
+/** The first 100 users, to compare the last page of a large table with. */
+async function seedSmall(url, token) {
+  for (let i = 0; i < 100; i++) {
+    const res = await fetch(`${url}/api/v2/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: `a-${i}`, status: 1, home_dir: `/srv/a-${i}`, permissions: { '/': ['*'] } }),
+    });
+    if (res.status !== 201) throw new Error(`seeding users: ${res.status} ${await res.text()}`);
+  }
+}
+
 async function main() {
   if (!existsSync(MAIN)) throw new Error('build first: npm run build');
   console.log(`bench: ${CONNECTIONS} connections, ${DURATION} s per case, loopback, node ${process.version}\n`);
@@ -79,15 +111,26 @@ async function main() {
   try {
     const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
     const token = (await (await fetch(`${url}/api/v2/token`, { headers: { authorization: basic } })).json()).access_token;
+    await seedSmall(url, token);
     const health = await load('GET /healthz', `${url}/healthz`);
     const version = await load('GET /api/v2/version (JWT checked)', `${url}/api/v2/version`, { authorization: `Bearer ${token}` });
     const tokens = await load('GET /api/v2/token (Basic, cached)', `${url}/api/v2/token`, { authorization: basic });
+    const listFirst = await load('GET /api/v2/users (100 of 100)', `${url}/api/v2/users?limit=100`, {
+      authorization: `Bearer ${token}`,
+    });
+    const inserted = seedUsers(join(dir, 'sftpgo.db'), LIST_USERS);
+    const listDeep = await load(
+      `GET /api/v2/users (last 100 of ${inserted + 100})`,
+      `${url}/api/v2/users?limit=100&offset=${inserted}`,
+      { authorization: `Bearer ${token}` },
+    );
     const { readFileSync } = await import('node:fs');
     const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
     console.log('\nratios against the raw node:http ceiling:');
     console.log(`  /healthz          ${(health / ceiling).toFixed(2)}`);
     console.log(`  /api/v2/version   ${(version / ceiling).toFixed(2)}`);
     console.log(`  /api/v2/token     ${(tokens / ceiling).toFixed(2)}`);
+    console.log(`  /api/v2/users     ${(listDeep / listFirst).toFixed(2)} (last page of ${inserted + 100} users against a list of 100)`);
     console.log(`server RSS after the run: ${rss.toFixed(0)} MiB`);
   } finally {
     child.kill('SIGTERM');
