@@ -1,12 +1,12 @@
 import {
   AdminPermission,
+  ApiResponseDto,
   Authenticated,
   CurrentPrincipal,
   type ListQuery,
   ListQueryPipe,
   type Principal,
 } from '@app/common';
-import { ApiMessageDto } from '@app/roles';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -65,22 +65,22 @@ export class AdminsController {
 
   @Put(':username')
   @ApiOperation({ operationId: 'update_admin', summary: 'Update admin' })
-  @ApiOkResponse({ type: ApiMessageDto })
+  @ApiOkResponse({ type: ApiResponseDto })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('username') username: string,
     @Body() body: AdminDto,
-  ): Promise<ApiMessageDto> {
+  ): Promise<ApiResponseDto> {
     return this.admins.update(principal, username, body);
   }
 
   @Delete(':username')
   @ApiOperation({ operationId: 'delete_admin', summary: 'Delete admin' })
-  @ApiOkResponse({ type: ApiMessageDto })
+  @ApiOkResponse({ type: ApiResponseDto })
   delete(
     @CurrentPrincipal() principal: Principal,
     @Param('username') username: string,
-  ): Promise<ApiMessageDto> {
+  ): Promise<ApiResponseDto> {
     return this.admins.delete(principal, username);
   }
 }
@@ -102,21 +102,21 @@ export class AdminProfileController {
 
   @Put('profile')
   @ApiOperation({ operationId: 'update_admin_profile', summary: 'Update admin profile' })
-  @ApiOkResponse({ type: ApiMessageDto })
+  @ApiOkResponse({ type: ApiResponseDto })
   updateProfile(
     @CurrentPrincipal() principal: Principal,
     @Body() body: AdminProfileDto,
-  ): Promise<ApiMessageDto> {
+  ): Promise<ApiResponseDto> {
     return this.admins.updateProfile(principal, body);
   }
 
   @Put('changepwd')
   @ApiOperation({ operationId: 'change_admin_password', summary: 'Change admin password' })
-  @ApiOkResponse({ type: ApiMessageDto })
+  @ApiOkResponse({ type: ApiResponseDto })
   changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() body: PwdChangeDto,
-  ): Promise<ApiMessageDto> {
+  ): Promise<ApiResponseDto> {
     return this.admins.changePassword(principal, body);
   }
 }

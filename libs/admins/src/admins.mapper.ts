@@ -1,11 +1,6 @@
+import { type Secret, secretToWire } from '@app/kms';
 import type { AdminGroupChoice } from './admin-validation';
-import type { AdminEntity, AdminFilters, SecretValue } from './entities/admin.entity';
-
-/** A secret as GET shows it: status and encrypted payload only (never the key nor the clear text). */
-export interface HiddenSecret {
-  status?: string;
-  payload?: string;
-}
+import type { AdminEntity, AdminFilters } from './entities/admin.entity';
 
 /** `AdminFilters` on the wire: `require_two_factor`, `totp_config` and `preferences` always present. */
 export interface AdminFiltersWire {
@@ -13,8 +8,8 @@ export interface AdminFiltersWire {
   allow_api_key_auth?: boolean;
   require_password_change?: boolean;
   require_two_factor: boolean;
-  totp_config: { enabled?: boolean; config_name?: string; secret?: HiddenSecret };
-  recovery_codes?: { secret?: HiddenSecret; used?: boolean }[];
+  totp_config: { enabled?: boolean; config_name?: string; secret?: Secret };
+  recovery_codes?: { secret?: Secret; used?: boolean }[];
   preferences: { hide_user_page_sections?: number; default_users_expiration?: number };
 }
 
@@ -42,21 +37,13 @@ export interface AdminProfileWire {
   allow_api_key_auth: boolean;
 }
 
-function hideSecret(secret: SecretValue | undefined): HiddenSecret | undefined {
-  if (!secret || (!secret.status && !secret.payload)) return undefined;
-  return {
-    ...(secret.status ? { status: secret.status } : {}),
-    ...(secret.payload ? { payload: secret.payload } : {}),
-  };
-}
-
 /** The filters as sent: TOTP and recovery secrets reduced to status and encrypted payload. */
 export function adminFiltersToWire(filters: AdminFilters | null | undefined): AdminFiltersWire {
   const f = filters ?? {};
   const totp = f.totp_config ?? {};
-  const secret = hideSecret(totp.secret);
+  const secret = secretToWire(totp.secret, 'hidden');
   const codes = (f.recovery_codes ?? []).map((code) => {
-    const hidden = hideSecret(code.secret);
+    const hidden = secretToWire(code.secret, 'hidden');
     return { ...(hidden ? { secret: hidden } : {}), ...(code.used ? { used: true } : {}) };
   });
   const preferences = f.preferences ?? {};

@@ -1,8 +1,8 @@
-import { Authenticated, CurrentPrincipal, type Principal, Public } from '@app/common';
+import { ApiResponseDto, Authenticated, CurrentPrincipal, type Principal, Public } from '@app/common';
 import { Controller, Get, Headers, HttpCode, Ip } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService } from './auth.service';
-import { ApiResponseDto, TokenDto } from './dto/token.dto';
+import { TokenDto } from './dto/token.dto';
 
 /** `GET /api/v2/token` and `GET /api/v2/logout` for admins. */
 @ApiTags('token')

@@ -12,6 +12,8 @@ export * from './common.module';
 export * from './http/validation';
 export * from './http/stream-body';
 export * from './http/list-query';
+/** SFTPGo's `ApiResponse` schema (`{"message": ..., "error"?: ...}`), one DTO for every route. */
+export * from './http/api-response.dto';
 export * from './auth/user-settings.types';
 export * from './crypto/entropy';
 export * from './validation/paths';

@@ -1,5 +1,6 @@
 import {
   AdminPermission,
+  ApiResponseDto,
   Authenticated,
   CurrentPrincipal,
   type ListQuery,
@@ -17,7 +18,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { FolderApiResponseDto } from './dto/api-response.dto';
 import { BaseVirtualFolderDto } from './dto/folder.dto';
 import type { FolderWire } from './folders.mapper';
 import { FoldersService } from './folders.service';
@@ -80,22 +80,19 @@ export class FoldersController {
 
   @Put(':name')
   @ApiOperation({ operationId: 'update_folder', summary: 'Update folder' })
-  @ApiOkResponse({ type: FolderApiResponseDto })
+  @ApiOkResponse({ type: ApiResponseDto })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('name') name: string,
     @Body() body: BaseVirtualFolderDto,
-  ): Promise<FolderApiResponseDto> {
+  ): Promise<ApiResponseDto> {
     return this.folders.update(principal, name, body);
   }
 
   @Delete(':name')
   @ApiOperation({ operationId: 'delete_folder', summary: 'Delete folder' })
-  @ApiOkResponse({ type: FolderApiResponseDto })
-  delete(
-    @CurrentPrincipal() principal: Principal,
-    @Param('name') name: string,
-  ): Promise<FolderApiResponseDto> {
+  @ApiOkResponse({ type: ApiResponseDto })
+  delete(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ApiResponseDto> {
     return this.folders.delete(principal, name);
   }
 }

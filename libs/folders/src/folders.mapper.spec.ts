@@ -1,5 +1,5 @@
 import type { FolderEntity } from './entities/folder.entity';
-import { folderToWire, hiddenFilesystem, virtualFolderToWire } from './folders.mapper';
+import { folderToWire, virtualFolderToWire } from './folders.mapper';
 
 function folder(overrides: Partial<FolderEntity> = {}): FolderEntity {
   return {
@@ -40,10 +40,14 @@ describe('folders mapper', () => {
   });
 
   it('hides secrets: status and payload only, every sub-config present', () => {
-    const fs = hiddenFilesystem({
-      provider: 1,
-      s3config: { bucket: 'b', access_key: 'ak', access_secret: SECRET, sse_customer_key: {} },
-    });
+    const fs = folderToWire(
+      folder({
+        filesystem: {
+          provider: 1,
+          s3config: { bucket: 'b', access_key: 'ak', access_secret: SECRET, sse_customer_key: {} },
+        },
+      }),
+    ).filesystem;
     expect(fs).toEqual({
       provider: 1,
       osconfig: {},
@@ -68,9 +72,15 @@ describe('folders mapper', () => {
     expect(wire).not.toHaveProperty('subpath');
     expect(JSON.stringify(wire)).not.toContain(SECRET.key);
     const sub = virtualFolderToWire(
-      { folder: folder(), virtualPath: '/v', quotaSize: 0, quotaFiles: 0, subpath: '/in' },
-      () => 'custom',
+      {
+        folder: folder({ filesystem: { provider: 4, cryptconfig: { passphrase: SECRET } } }),
+        virtualPath: '/v',
+        quotaSize: 0,
+        quotaFiles: 0,
+        subpath: '/in',
+      },
+      'confidential',
     );
-    expect(sub).toMatchObject({ subpath: '/in', filesystem: 'custom' });
+    expect(sub).toMatchObject({ subpath: '/in', filesystem: { cryptconfig: { passphrase: SECRET } } });
   });
 });

@@ -1,10 +1,7 @@
-import type { Secret } from '@app/kms';
-import type { FilesystemConfig } from '@app/storage';
+import type { SecretView } from '@app/kms';
+import { type FilesystemConfigWire, filesystemToWire } from '@app/storage';
 import type { FolderEntity } from './entities/folder.entity';
 import type { FolderReferences } from './folders.repository';
-
-/** How a filesystem config is written out: secrets hidden (default) or, for `*` admins asking, in full. */
-export type FilesystemWriter = (config: FilesystemConfig) => unknown;
 
 /** A folder as SFTPGo sends it (`BaseVirtualFolder`). */
 export interface FolderWire {
@@ -17,7 +14,7 @@ export interface FolderWire {
   last_quota_update: number;
   users?: string[];
   groups?: string[];
-  filesystem: unknown;
+  filesystem: FilesystemConfigWire;
 }
 
 /** A folder mounted on a user or group, as SFTPGo sends it (`VirtualFolder`). */
@@ -37,46 +34,6 @@ export interface FolderMount {
   subpath: string | null;
 }
 
-const SUB_CONFIGS = [
-  'osconfig',
-  's3config',
-  'gcsconfig',
-  'azblobconfig',
-  'cryptconfig',
-  'sftpconfig',
-  'httpconfig',
-] as const;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/**
- * The filesystem as GET shows it, without needing the secrets service (pure, for mappers): the
- * provider and every sub-object (`{}` when unused); each secret reduced to `{status, payload}` (the
- * only objects inside a sub-config are secrets). `FilesystemConfigService.toWire` gives the same.
- */
-export function hiddenFilesystem(config: FilesystemConfig | undefined): unknown {
-  const out: Record<string, unknown> = { provider: config?.provider ?? 0 };
-  for (const key of SUB_CONFIGS) {
-    const sub: unknown = config?.[key];
-    const copy: Record<string, unknown> = {};
-    if (isRecord(sub)) {
-      for (const [field, value] of Object.entries(sub)) {
-        if (!isRecord(value)) {
-          copy[field] = Array.isArray(value) ? [...(value as unknown[])] : value;
-          continue;
-        }
-        const { status, payload } = value as Secret;
-        if (!status && !payload) continue;
-        copy[field] = { ...(status ? { status } : {}), ...(payload ? { payload } : {}) };
-      }
-    }
-    out[key] = copy;
-  }
-  return out;
-}
-
 function baseWire(folder: FolderEntity): Omit<FolderWire, 'filesystem'> {
   // Built in SFTPGo's key order, omitting empty optional fields.
   return {
@@ -90,26 +47,26 @@ function baseWire(folder: FolderEntity): Omit<FolderWire, 'filesystem'> {
   };
 }
 
-/** Builds the wire JSON of a folder (key order as SFTPGo's); back-references omitted when empty. */
+/**
+ * Builds the wire JSON of a folder (key order as SFTPGo's); back-references omitted when empty;
+ * secrets as `view` shows them (hidden unless a `*` admin asked for confidential data).
+ */
 export function folderToWire(
   folder: FolderEntity,
   refs: FolderReferences = { users: [], groups: [] },
-  writeFilesystem: FilesystemWriter = hiddenFilesystem,
+  view: SecretView = 'hidden',
 ): FolderWire {
   const wire = baseWire(folder) as FolderWire;
   if (refs.users.length > 0) wire.users = refs.users;
   if (refs.groups.length > 0) wire.groups = refs.groups;
-  wire.filesystem = writeFilesystem(folder.filesystem);
+  wire.filesystem = filesystemToWire(folder.filesystem, view);
   return wire;
 }
 
 /** Builds the wire JSON of a mount: the folder's own fields joined with the mount's. */
-export function virtualFolderToWire(
-  mapping: FolderMount,
-  writeFilesystem: FilesystemWriter = hiddenFilesystem,
-): VirtualFolderWire {
+export function virtualFolderToWire(mapping: FolderMount, view: SecretView = 'hidden'): VirtualFolderWire {
   const wire = baseWire(mapping.folder) as VirtualFolderWire;
-  wire.filesystem = writeFilesystem(mapping.folder.filesystem);
+  wire.filesystem = filesystemToWire(mapping.folder.filesystem, view);
   wire.virtual_path = mapping.virtualPath;
   wire.quota_size = mapping.quotaSize;
   wire.quota_files = mapping.quotaFiles;

@@ -1,8 +1,6 @@
 import {
-  AdminPermission,
   cleanPath,
   convertName,
-  hasAdminPermission,
   isAbsPath,
   type ListQuery,
   nameProblem,
@@ -12,12 +10,13 @@ import {
   ValidationError,
 } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
+import { secretViewFor } from '@app/kms';
 import { type FilesystemConfig, FilesystemConfigService, FsProvider } from '@app/storage';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { BaseVirtualFolderDto } from './dto/folder.dto';
 import { FolderEntity } from './entities/folder.entity';
-import { type FilesystemWriter, folderToWire, type FolderWire } from './folders.mapper';
+import { folderToWire, type FolderWire } from './folders.mapper';
 import { FoldersRepository } from './folders.repository';
 import { parseVirtualFolderMounts } from './virtual-folders';
 
@@ -34,11 +33,6 @@ export interface ResolvedVirtualFolder {
 const MAX_DESCRIPTION_LENGTH = 512;
 /** Longest mapped path the column holds. */
 const MAX_MAPPED_PATH_LENGTH = 512;
-
-/** The `?confidential_data=1` switch: honoured only for `*` admins, as SFTPGo does. */
-export function wantsConfidentialData(principal: Principal, flag: unknown): boolean {
-  return flag === '1' && hasAdminPermission(principal.permissions, AdminPermission.All);
-}
 
 /** Virtual folders: the `/folders` endpoints (`manage_folders`, checked by the routes) and folder mounts. */
 @Injectable()
@@ -59,7 +53,7 @@ export class FoldersService {
   async list(_principal: Principal, query: ListQuery): Promise<FolderWire[]> {
     const folders = await this.folders.list(query);
     const refs = await this.folders.references(folders.map((folder) => folder.id));
-    return folders.map((folder) => folderToWire(folder, refs.get(folder.id), this.writer(false)));
+    return folders.map((folder) => folderToWire(folder, refs.get(folder.id)));
   }
 
   /** `GET /folders/{name}`. */
@@ -67,11 +61,7 @@ export class FoldersService {
     const folder = await this.folders.findByName(this.normalizeName(rawName));
     if (!folder) throw new NotFoundError();
     const refs = await this.folders.references([folder.id]);
-    return folderToWire(
-      folder,
-      refs.get(folder.id),
-      this.writer(wantsConfidentialData(principal, confidential)),
-    );
+    return folderToWire(folder, refs.get(folder.id), secretViewFor(principal, confidential));
   }
 
   /**
@@ -100,7 +90,7 @@ export class FoldersService {
         em,
       ),
     );
-    return folderToWire(folder, undefined, this.writer(wantsConfidentialData(principal, confidential)));
+    return folderToWire(folder, undefined, secretViewFor(principal, confidential));
   }
 
   /**
@@ -167,13 +157,6 @@ export class FoldersService {
         subpath: mount.subpath,
       };
     });
-  }
-
-  /** How filesystems are written out: hidden secrets, or in full for `?confidential_data=1`. */
-  writer(confidential: boolean): FilesystemWriter {
-    return confidential
-      ? (config) => this.filesystems.toConfidentialWire(config)
-      : (config) => this.filesystems.toWire(config);
   }
 
   /**

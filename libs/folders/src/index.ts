@@ -4,7 +4,7 @@ export * from './entities/folder.entity';
 export * from './folders.module';
 /** Folder CRUD and `resolveVirtualFolders` for users' and groups' mounts. */
 export * from './folders.service';
-/** Wire JSON of folders and mounts: `folderToWire`, `virtualFolderToWire`, `hiddenFilesystem`. */
+/** Wire JSON of folders and mounts: `folderToWire`, `virtualFolderToWire`. */
 export * from './folders.mapper';
 /** Back-reference shape of folders. */
 export type { FolderReferences } from './folders.repository';
@@ -12,5 +12,3 @@ export type { FolderReferences } from './folders.repository';
 export * from './virtual-folders';
 /** OpenAPI `BaseVirtualFolder` and `VirtualFolder` DTOs. */
 export * from './dto/folder.dto';
-/** OpenAPI `ApiResponse` DTO. */
-export * from './dto/api-response.dto';

@@ -1,12 +1,12 @@
 import {
   AdminPermission,
+  ApiResponseDto,
   Authenticated,
   CurrentPrincipal,
   type ListQuery,
   ListQueryPipe,
   type Principal,
 } from '@app/common';
-import { FolderApiResponseDto } from '@app/folders';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -80,22 +80,19 @@ export class GroupsController {
 
   @Put(':name')
   @ApiOperation({ operationId: 'update_group', summary: 'Update group' })
-  @ApiOkResponse({ type: FolderApiResponseDto })
+  @ApiOkResponse({ type: ApiResponseDto })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('name') name: string,
     @Body() body: GroupDto,
-  ): Promise<FolderApiResponseDto> {
+  ): Promise<ApiResponseDto> {
     return this.groups.update(principal, name, body);
   }
 
   @Delete(':name')
   @ApiOperation({ operationId: 'delete_group', summary: 'Delete group' })
-  @ApiOkResponse({ type: FolderApiResponseDto })
-  delete(
-    @CurrentPrincipal() principal: Principal,
-    @Param('name') name: string,
-  ): Promise<FolderApiResponseDto> {
+  @ApiOkResponse({ type: ApiResponseDto })
+  delete(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ApiResponseDto> {
     return this.groups.delete(principal, name);
   }
 }

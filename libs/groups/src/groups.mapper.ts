@@ -1,10 +1,7 @@
 import type { BaseUserFilters, PermissionMap } from '@app/common';
-import {
-  type FilesystemWriter,
-  hiddenFilesystem,
-  virtualFolderToWire,
-  type VirtualFolderWire,
-} from '@app/folders';
+import { virtualFolderToWire, type VirtualFolderWire } from '@app/folders';
+import type { SecretView } from '@app/kms';
+import { type FilesystemConfigWire, filesystemToWire } from '@app/storage';
 import type { GroupFolderMappingEntity } from './entities/group-folder-mapping.entity';
 import type { GroupEntity, GroupUserSettings } from './entities/group.entity';
 import type { GroupReferences } from './groups.repository';
@@ -23,7 +20,7 @@ export interface GroupUserSettingsWire {
   total_data_transfer: number;
   expires_in?: number;
   filters: BaseUserFilters;
-  filesystem: unknown;
+  filesystem: FilesystemConfigWire;
 }
 
 /** A group as SFTPGo sends it (`Group`). */
@@ -41,10 +38,10 @@ export interface GroupWire {
 
 const NO_HOOKS = { external_auth_disabled: false, pre_login_disabled: false, check_password_disabled: false };
 
-/** Builds the wire JSON of a group's settings, in SFTPGo's key order. */
+/** Builds the wire JSON of a group's settings, in SFTPGo's key order; secrets as `view` shows them. */
 export function groupUserSettingsToWire(
   settings: GroupUserSettings,
-  writeFilesystem: FilesystemWriter = hiddenFilesystem,
+  view: SecretView = 'hidden',
 ): GroupUserSettingsWire {
   const permissions = settings.permissions ?? {};
   return {
@@ -61,7 +58,7 @@ export function groupUserSettingsToWire(
     ...(settings.expires_in ? { expires_in: settings.expires_in } : {}),
     // SFTPGo always serialises the hooks object.
     filters: { ...(settings.filters ?? {}), hooks: { ...NO_HOOKS, ...(settings.filters?.hooks ?? {}) } },
-    filesystem: writeFilesystem(settings.filesystem ?? { provider: 0 }),
+    filesystem: filesystemToWire(settings.filesystem ?? { provider: 0 }, view),
   };
 }
 
@@ -70,7 +67,7 @@ export function groupToWire(
   group: GroupEntity,
   mounts: GroupFolderMappingEntity[] = [],
   refs: GroupReferences = { users: [], admins: [] },
-  writeFilesystem: FilesystemWriter = hiddenFilesystem,
+  view: SecretView = 'hidden',
 ): GroupWire {
   const wire: GroupWire = {
     id: group.id,
@@ -78,10 +75,9 @@ export function groupToWire(
     ...(group.description ? { description: group.description } : {}),
     created_at: group.createdAt,
     updated_at: group.updatedAt,
-    user_settings: groupUserSettingsToWire(group.userSettings ?? {}, writeFilesystem),
+    user_settings: groupUserSettingsToWire(group.userSettings ?? {}, view),
   };
-  if (mounts.length > 0)
-    wire.virtual_folders = mounts.map((mount) => virtualFolderToWire(mount, writeFilesystem));
+  if (mounts.length > 0) wire.virtual_folders = mounts.map((mount) => virtualFolderToWire(mount, view));
   if (refs.users.length > 0) wire.users = refs.users;
   if (refs.admins.length > 0) wire.admins = refs.admins;
   return wire;

@@ -12,7 +12,8 @@ import {
   ValidationError,
 } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
-import { FoldersService, type ResolvedVirtualFolder, wantsConfidentialData } from '@app/folders';
+import { FoldersService, type ResolvedVirtualFolder } from '@app/folders';
+import { secretViewFor, type SecretView } from '@app/kms';
 import { type FilesystemConfig, FilesystemConfigService } from '@app/storage';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -45,15 +46,14 @@ export class GroupsService {
     const groups = await this.groups.list(query);
     const ids = groups.map((group) => group.id);
     const [mounts, refs] = await Promise.all([this.groups.mounts(ids), this.groups.references(ids)]);
-    const writer = this.folders.writer(false);
-    return groups.map((group) => groupToWire(group, mounts.get(group.id), refs.get(group.id), writer));
+    return groups.map((group) => groupToWire(group, mounts.get(group.id), refs.get(group.id)));
   }
 
   /** `GET /groups/{name}`. */
   async get(principal: Principal, rawName: string, confidential: unknown): Promise<GroupWire> {
     const group = await this.groups.findByName(this.normalizeName(rawName));
     if (!group) throw new NotFoundError();
-    return this.toWire(group, wantsConfidentialData(principal, confidential));
+    return this.toWire(group, secretViewFor(principal, confidential));
   }
 
   /** `POST /groups`: a duplicate name is a 409 (unique index); the group and its mounts in one transaction. */
@@ -73,7 +73,7 @@ export class GroupsService {
       await this.groups.replaceMounts(created.id, mounts, em);
       return created;
     });
-    return this.toWire(group, wantsConfidentialData(principal, confidential));
+    return this.toWire(group, secretViewFor(principal, confidential));
   }
 
   /**
@@ -118,12 +118,12 @@ export class GroupsService {
     return { message: 'Group deleted' };
   }
 
-  private async toWire(group: GroupEntity, confidential: boolean): Promise<GroupWire> {
+  private async toWire(group: GroupEntity, view: SecretView): Promise<GroupWire> {
     const [mounts, refs] = await Promise.all([
       this.groups.mounts([group.id]),
       this.groups.references([group.id]),
     ]);
-    return groupToWire(group, mounts.get(group.id), refs.get(group.id), this.folders.writer(confidential));
+    return groupToWire(group, mounts.get(group.id), refs.get(group.id), view);
   }
 
   /**

@@ -1,9 +1,10 @@
 import { defaultConfig, type SftpgoConfig } from '@app/config';
-import { ValidationError } from '@app/common';
+import { type Principal, ValidationError } from '@app/common';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KMS_KEY_FILE, type PrepareSecretOptions, SecretsService } from './secrets.service';
+import { isEmptySecret, secretToWire, secretViewFor } from './secret-view';
 import type { Secret } from './secret.types';
 
 const dirs: string[] = [];
@@ -148,28 +149,45 @@ describe('SecretsService', () => {
     });
   });
 
-  describe('hide / confidential / isEmpty', () => {
+  describe('secretToWire / isEmptySecret', () => {
     const kms = new SecretsService(config({ master_key: 'k' }));
 
-    it('hide keeps only status and payload, and drops empty secrets', () => {
+    it('hidden keeps only status and payload, and drops empty secrets', () => {
       const sealed = kms.seal('x', 'user1');
-      expect(kms.hide(sealed)).toEqual({ status: 'AES-256-GCM', payload: sealed.payload });
-      expect(kms.hide(undefined)).toBeUndefined();
-      expect(kms.hide({})).toBeUndefined();
-      expect(kms.hide({ status: '', payload: '' })).toBeUndefined();
+      expect(secretToWire(sealed)).toEqual({ status: 'AES-256-GCM', payload: sealed.payload });
+      expect(secretToWire(sealed, 'hidden')).toEqual({ status: 'AES-256-GCM', payload: sealed.payload });
+      expect(secretToWire(undefined)).toBeUndefined();
+      expect(secretToWire({})).toBeUndefined();
+      expect(secretToWire({ status: '', payload: '' })).toBeUndefined();
     });
 
     it('confidential keeps key and additional data', () => {
       const sealed = kms.seal('x', 'user1');
-      expect(kms.confidential(sealed)).toEqual(sealed);
-      expect(kms.confidential(undefined)).toBeUndefined();
+      expect(secretToWire(sealed, 'confidential')).toEqual(sealed);
+      expect(secretToWire(undefined, 'confidential')).toBeUndefined();
     });
 
-    it('isEmpty follows SFTPGo (any field set makes it non-empty)', () => {
-      expect(kms.isEmpty(undefined)).toBe(true);
-      expect(kms.isEmpty({})).toBe(true);
-      expect(kms.isEmpty({ status: 'Plain' })).toBe(false);
-      expect(kms.isEmpty({ key: 'k' })).toBe(false);
+    it('isEmptySecret follows SFTPGo (any field set makes it non-empty)', () => {
+      expect(isEmptySecret(undefined)).toBe(true);
+      expect(isEmptySecret({})).toBe(true);
+      expect(isEmptySecret({ status: 'Plain' })).toBe(false);
+      expect(isEmptySecret({ key: 'k' })).toBe(false);
+    });
+
+    it('secretViewFor gives the confidential view only to `*` admins asking with confidential_data=1', () => {
+      const admin = (permissions: string[]): Principal => ({
+        kind: 'admin',
+        username: 'a',
+        permissions,
+        role: '',
+        authMethod: 'jwt',
+      });
+      expect(secretViewFor(admin(['*']), '1')).toBe('confidential');
+      expect(secretViewFor(admin(['*']), undefined)).toBe('hidden');
+      expect(secretViewFor(admin(['*']), '0')).toBe('hidden');
+      expect(secretViewFor(admin(['*']), 'true')).toBe('hidden');
+      expect(secretViewFor(admin(['*']), 1)).toBe('hidden');
+      expect(secretViewFor(admin(['manage_folders', 'view_users']), '1')).toBe('hidden');
     });
   });
 
@@ -192,7 +210,7 @@ describe('SecretsService', () => {
     });
 
     it('keeps the stored secret when the client sends back what GET returned, or Redacted', () => {
-      const hidden = kms.hide(previous);
+      const hidden = secretToWire(previous);
       expect(kms.prepare(hidden, previous, OPTS)).toEqual(previous);
       expect(kms.prepare({ status: 'Redacted' }, previous, OPTS)).toEqual(previous);
       expect(kms.prepare({ status: 'AES-256-GCM', payload: 'stale' }, previous, OPTS)).toEqual(previous);
@@ -266,7 +284,7 @@ describe('SecretsService', () => {
       expect(kms.prepare({ status: 'Plain', payload: 'password' }, undefined, OPTS)?.status).toBe(
         'AES-256-GCM',
       );
-      expect(kms.prepare(kms.hide(previous), previous, opts)).toEqual(previous);
+      expect(kms.prepare(secretToWire(previous), previous, opts)).toEqual(previous);
       const lax = new SecretsService(config({ master_key: 'k' }, 0));
       expect(lax.prepare({ status: 'Plain', payload: 'password' }, undefined, opts)?.status).toBe(
         'AES-256-GCM',

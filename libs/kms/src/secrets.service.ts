@@ -12,6 +12,7 @@ import {
 } from 'node:crypto';
 import { linkSync, readFileSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { isEmptySecret } from './secret-view';
 import { type Secret, SecretStatus, ENCRYPTED_SECRET_STATUSES } from './secret.types';
 
 /** Name of the generated master key file in the config dir (when no master key is configured). */
@@ -104,32 +105,6 @@ export class SecretsService {
     }
   }
 
-  /** What GET returns: `{status, payload}` only (never key or additional_data); undefined when empty. */
-  hide(secret?: Secret): Secret | undefined {
-    if (this.isEmpty(secret) || secret === undefined) return undefined;
-    const out: Secret = {};
-    if (secret.status) out.status = secret.status;
-    if (secret.payload) out.payload = secret.payload;
-    return out;
-  }
-
-  /** What `?confidential_data=1` returns: the stored secret with key and additional_data. */
-  confidential(secret?: Secret): Secret | undefined {
-    if (this.isEmpty(secret) || secret === undefined) return undefined;
-    const out: Secret = {};
-    if (secret.status) out.status = secret.status;
-    if (secret.payload) out.payload = secret.payload;
-    if (secret.key) out.key = secret.key;
-    if (secret.additional_data) out.additional_data = secret.additional_data;
-    if (secret.mode) out.mode = secret.mode;
-    return out;
-  }
-
-  /** True when the secret is missing or has no status, payload, key and additional data (SFTPGo's IsEmpty). */
-  isEmpty(secret?: Secret): boolean {
-    return !secret || (!secret.status && !secret.payload && !secret.key && !secret.additional_data);
-  }
-
   /**
    * Turns a submitted secret into the one to store, with SFTPGo's semantics: `{status:"Plain",
    * payload}` is sealed; any other non-empty secret (e.g. what GET returned) keeps `previous`; without
@@ -141,7 +116,7 @@ export class SecretsService {
     if (input === undefined || input === null) return undefined;
     const secret = parseSecret(input);
     if (secret === undefined) throw new ValidationError(`invalid ${field}`);
-    if (this.isEmpty(secret)) return undefined;
+    if (isEmptySecret(secret)) return undefined;
     const status = secret.status ?? '';
     if (status === SecretStatus.Plain) {
       const payload = secret.payload ?? '';
@@ -157,7 +132,7 @@ export class SecretsService {
     const encrypted = ENCRYPTED_SECRET_STATUSES.includes(status);
     if (!encrypted && status !== SecretStatus.Redacted) throw new ValidationError(`invalid ${field}`);
     // The redacted or encrypted value GET returned: the stored secret is unchanged.
-    if (previous !== undefined && !this.isEmpty(previous)) return { ...previous };
+    if (previous !== undefined && !isEmptySecret(previous)) return { ...previous };
     if (status === SecretStatus.Redacted) {
       throw new ValidationError(`cannot save a ${owner} with a redacted secret`);
     }

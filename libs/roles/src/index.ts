@@ -6,5 +6,3 @@ export { RolesService, descriptionProblem } from './roles.service';
 export { roleToWire, type RoleWire, type RoleReferences } from './roles.mapper';
 /** `Role` schema DTO. */
 export { RoleDto } from './dto/role.dto';
-/** `ApiResponse` schema DTO (`{"message": ...}`). */
-export { ApiMessageDto } from './dto/api-response.dto';

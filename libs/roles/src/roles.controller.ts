@@ -1,6 +1,7 @@
 import {
-  Authenticated,
   AdminPermission,
+  ApiResponseDto,
+  Authenticated,
   CurrentPrincipal,
   type ListQuery,
   ListQueryPipe,
@@ -16,7 +17,6 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
-import { ApiMessageDto } from './dto/api-response.dto';
 import { RoleDto } from './dto/role.dto';
 import type { RoleWire } from './roles.mapper';
 import { RolesService } from './roles.service';
@@ -65,19 +65,19 @@ export class RolesController {
 
   @Put(':name')
   @ApiOperation({ operationId: 'update_role', summary: 'Update role' })
-  @ApiOkResponse({ type: ApiMessageDto })
+  @ApiOkResponse({ type: ApiResponseDto })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('name') name: string,
     @Body() body: RoleDto,
-  ): Promise<ApiMessageDto> {
+  ): Promise<ApiResponseDto> {
     return this.roles.update(principal, name, body);
   }
 
   @Delete(':name')
   @ApiOperation({ operationId: 'delete_role', summary: 'Delete role' })
-  @ApiOkResponse({ type: ApiMessageDto })
-  delete(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ApiMessageDto> {
+  @ApiOkResponse({ type: ApiResponseDto })
+  delete(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ApiResponseDto> {
     return this.roles.delete(principal, name);
   }
 }

@@ -4,7 +4,11 @@ import { type Secret, SecretsService } from '@app/kms';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FilesystemConfigService, type PrepareFilesystemOptions } from './filesystem-config.service';
+import {
+  FilesystemConfigService,
+  filesystemToWire,
+  type PrepareFilesystemOptions,
+} from './filesystem-config.service';
 import { type FilesystemConfig, FsProvider } from './filesystem-config.types';
 
 const configDir = mkdtempSync(join(tmpdir(), 'sftpgo-storage-'));
@@ -197,7 +201,7 @@ describe('FilesystemConfigService.prepare', () => {
         provider: 1,
         s3config: { ...S3_MIN, access_key: 'k', access_secret: plain('one') },
       });
-      const wire = service.toWire(stored);
+      const wire = filesystemToWire(stored);
       const again = prepare(wire, stored);
       expect(again.s3config?.access_secret).toEqual(stored.s3config?.access_secret);
       const changed = prepare(
@@ -240,7 +244,7 @@ describe('FilesystemConfigService.prepare', () => {
       expect(prepare({ provider: 2, gcsconfig: { bucket: 'b' } }, stored).gcsconfig?.credentials).toEqual(
         kept,
       );
-      expect(prepare(service.toWire(stored), stored).gcsconfig?.credentials).toEqual(kept);
+      expect(prepare(filesystemToWire(stored), stored).gcsconfig?.credentials).toEqual(kept);
       const replaced = prepare(
         { provider: 2, gcsconfig: { bucket: 'b', credentials: plain('new') } },
         stored,
@@ -299,7 +303,9 @@ describe('FilesystemConfigService.prepare', () => {
       expect(out.cryptconfig?.write_buffer_size).toBe(3);
       expect(kms.open(out.cryptconfig?.passphrase ?? {})).toBe(STRONG);
       // The stored (already checked) passphrase is kept on update without a new check.
-      expect(prepare(service.toWire(out), out).cryptconfig?.passphrase).toEqual(out.cryptconfig?.passphrase);
+      expect(prepare(filesystemToWire(out), out).cryptconfig?.passphrase).toEqual(
+        out.cryptconfig?.passphrase,
+      );
     });
 
     it('skips the entropy check when common.secret_min_entropy is 0', () => {
@@ -398,7 +404,7 @@ describe('FilesystemConfigService.prepare', () => {
   });
 });
 
-describe('FilesystemConfigService.toWire', () => {
+describe('filesystemToWire', () => {
   const EMPTY = {
     osconfig: {},
     s3config: {},
@@ -410,15 +416,15 @@ describe('FilesystemConfigService.toWire', () => {
   };
 
   it('always sends the provider and the seven sub-objects', () => {
-    expect(service.toWire(undefined)).toEqual({ provider: 0, ...EMPTY });
-    expect(service.toWire({ provider: 0 })).toEqual({ provider: 0, ...EMPTY });
+    expect(filesystemToWire(undefined)).toEqual({ provider: 0, ...EMPTY });
+    expect(filesystemToWire({ provider: 0 })).toEqual({ provider: 0, ...EMPTY });
     const local = prepare({ provider: 0, osconfig: { read_buffer_size: 1 } });
-    expect(service.toWire(local)).toEqual({ provider: 0, ...EMPTY, osconfig: { read_buffer_size: 1 } });
+    expect(filesystemToWire(local)).toEqual({ provider: 0, ...EMPTY, osconfig: { read_buffer_size: 1 } });
   });
 
   it('hides secrets as {status, payload} and never sends them in clear', () => {
     const stored = prepare({ provider: 5, sftpconfig: { ...SFTP_MIN, password: plain('clear-pw') } });
-    const wire = service.toWire(stored);
+    const wire = filesystemToWire(stored);
     const password = stored.sftpconfig?.password ?? {};
     expect(wire.sftpconfig.password).toEqual({ status: 'AES-256-GCM', payload: password.payload });
     expect(JSON.stringify(wire)).not.toContain('clear-pw');
@@ -437,7 +443,7 @@ describe('FilesystemConfigService.toWire', () => {
 
   it('gives key and additional data in the confidential form', () => {
     const stored = prepare({ provider: 4, cryptconfig: { passphrase: plain(STRONG) } });
-    const wire = service.toConfidentialWire(stored);
+    const wire = filesystemToWire(stored, 'confidential');
     expect(wire.cryptconfig.passphrase).toEqual(stored.cryptconfig?.passphrase);
     expect(JSON.stringify(wire)).not.toContain(STRONG);
   });
@@ -445,7 +451,7 @@ describe('FilesystemConfigService.toWire', () => {
   it('does not share arrays with the stored config', () => {
     const fp = `SHA256:${'B'.repeat(43)}`;
     const stored = prepare({ provider: 5, sftpconfig: { ...SFTP_MIN, fingerprints: [fp] } });
-    const wire = service.toWire(stored);
+    const wire = filesystemToWire(stored);
     wire.sftpconfig.fingerprints?.push('x');
     expect(stored.sftpconfig?.fingerprints).toEqual([fp]);
   });

@@ -1,5 +1,13 @@
 import { ValidationError } from '@app/common';
-import { type Secret, type SecretOwner, SecretsService, SecretStatus } from '@app/kms';
+import {
+  isEmptySecret,
+  type Secret,
+  type SecretOwner,
+  SecretsService,
+  SecretStatus,
+  secretToWire,
+  type SecretView,
+} from '@app/kms';
 import { Injectable } from '@nestjs/common';
 import { posix } from 'node:path';
 import {
@@ -31,7 +39,7 @@ const MAX_CONCURRENCY = 64;
 /**
  * Validates and stores `FilesystemConfig`s with SFTPGo's rules (`internal/vfs`): only the selected
  * provider's settings are kept, every secret is encrypted (or kept, on update, when the client sends
- * back what GET returned), and the wire form never holds a secret in clear.
+ * back what GET returned). The wire form, which never holds a secret in clear, is {@link filesystemToWire}.
  */
 @Injectable()
 export class FilesystemConfigService {
@@ -73,16 +81,6 @@ export class FilesystemConfigService {
       case FsProvider.HTTP:
         return withSub(FsProvider.HTTP, 'httpconfig', httpConfig(ctx.fields(input, 'httpconfig'), ctx));
     }
-  }
-
-  /** The wire form for GET and lists: `provider` and all seven sub-objects, secrets as `{status, payload}`. */
-  toWire(config: FilesystemConfig | undefined): FilesystemConfigWire {
-    return wire(config, (s) => this.secrets.hide(s));
-  }
-
-  /** The wire form for `?confidential_data=1`: secrets with their key and additional data. */
-  toConfidentialWire(config: FilesystemConfig | undefined): FilesystemConfigWire {
-    return wire(config, (s) => this.secrets.confidential(s));
   }
 }
 
@@ -177,12 +175,12 @@ class Context {
     const raw = f.raw('credentials');
     const previous = this.previousSecret(f, 'credentials');
     const plain = isRecord(raw) && raw.status === SecretStatus.Plain;
-    if (!plain && previous !== undefined && !this.secrets.isEmpty(previous)) return { ...previous };
+    if (!plain && previous !== undefined && !isEmptySecret(previous)) return { ...previous };
     return this.secret(f, 'credentials');
   }
 
   isEmpty(secret: Secret | undefined): boolean {
-    return this.secrets.isEmpty(secret);
+    return isEmptySecret(secret);
   }
 }
 
@@ -433,9 +431,14 @@ const SECRET_FIELDS: Readonly<Record<SubKey, readonly string[]>> = {
   httpconfig: ['password', 'api_key'],
 };
 
-function wire(
+/**
+ * The one wire form of a filesystem config, for GET, lists and every owner (users, groups, folders):
+ * `provider` and all seven sub-objects (`{}` when unused), each secret through {@link secretToWire}
+ * (`{status, payload}`, or with its key and additional data in the `confidential` view).
+ */
+export function filesystemToWire(
   config: FilesystemConfig | undefined,
-  mapSecret: (secret: Secret | undefined) => Secret | undefined,
+  view: SecretView = 'hidden',
 ): FilesystemConfigWire {
   const provider = config?.provider ?? FsProvider.Local;
   const out: Record<string, unknown> = { provider };
@@ -445,7 +448,7 @@ function wire(
     if (isRecord(sub)) {
       for (const [field, value] of Object.entries(sub)) {
         if (SECRET_FIELDS[key].includes(field)) {
-          const mapped = mapSecret(isRecord(value) ? (value as Secret) : undefined);
+          const mapped = secretToWire(isRecord(value) ? (value as Secret) : undefined, view);
           if (mapped !== undefined) copy[field] = mapped;
         } else {
           copy[field] = Array.isArray(value) ? [...(value as unknown[])] : value;

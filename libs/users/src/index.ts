@@ -3,7 +3,7 @@ export * from './entities/user-folder-mapping.entity';
 export * from './entities/user-group-mapping.entity';
 export * from './users.module';
 /** The /users operations and the effective user (`getEffectiveUser`) for the file API. */
-export { UsersService, type UserReadOptions } from './users.service';
+export { UsersService } from './users.service';
 /** The merge of a user with its groups, as SFTPGo does at login. */
 export {
   effectiveUser,
@@ -14,7 +14,7 @@ export {
   type FolderMountLike,
 } from './effective-user';
 /** Wire JSON of a user. */
-export { userToWire, filtersToWire, type UserWire, type UserWireWriters } from './users.mapper';
+export { userToWire, filtersToWire, type UserWire } from './users.mapper';
 /** `User`, `UserFilters` and `GroupMapping` schema DTOs. */
 export { UserDto, GroupMappingDto, UserFiltersDto } from './dto/user.dto';
 /** True for a password value SFTPGo stores as an already-made hash. */

@@ -1,5 +1,6 @@
 import {
   AdminPermission,
+  ApiResponseDto,
   Authenticated,
   CurrentPrincipal,
   type ListQuery,
@@ -16,7 +17,6 @@ import {
   ApiSecurity,
   ApiTags,
 } from '@nestjs/swagger';
-import { ApiMessageDto } from '@app/roles';
 import type { FastifyReply } from 'fastify';
 import { UserDto } from './dto/user.dto';
 import type { UserWire } from './users.mapper';
@@ -56,7 +56,7 @@ export class UsersController {
     @Query('confidential_data') confidential: string | undefined,
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<UserWire> {
-    const user = await this.users.create(principal, body, { confidential: confidential === '1' });
+    const user = await this.users.create(principal, body, confidential);
     reply.header('location', `/api/v2/users/${encodeURIComponent(user.username)}`);
     return user;
   }
@@ -71,14 +71,14 @@ export class UsersController {
     @Param('username') username: string,
     @Query('confidential_data') confidential: string | undefined,
   ): Promise<UserWire> {
-    return this.users.get(principal, username, { confidential: confidential === '1' });
+    return this.users.get(principal, username, confidential);
   }
 
   @Put(':username')
   @Authenticated({ as: 'admin', permission: AdminPermission.EditUsers })
   @ApiOperation({ operationId: 'update_user', summary: 'Update user' })
   @ApiQuery({ name: 'disconnect', required: false, enum: [0, 1] })
-  @ApiOkResponse({ type: ApiMessageDto })
+  @ApiOkResponse({ type: ApiResponseDto })
   update(
     @CurrentPrincipal() principal: Principal,
     @Param('username') username: string,
@@ -91,7 +91,7 @@ export class UsersController {
   @Delete(':username')
   @Authenticated({ as: 'admin', permission: AdminPermission.DelUsers })
   @ApiOperation({ operationId: 'delete_user', summary: 'Delete user' })
-  @ApiOkResponse({ type: ApiMessageDto })
+  @ApiOkResponse({ type: ApiResponseDto })
   delete(
     @CurrentPrincipal() principal: Principal,
     @Param('username') username: string,

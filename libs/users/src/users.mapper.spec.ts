@@ -1,17 +1,17 @@
 import { filtersToWire } from './users.mapper';
 import { isUserPasswordHash } from './user-password';
 
-const hide = (secret?: Record<string, unknown>) =>
-  secret ? { status: secret.status as string, payload: secret.payload as string } : undefined;
-
 describe('filtersToWire', () => {
   it('always writes hooks and totp_config, and drops empty values', () => {
-    expect(filtersToWire({}, hide)).toEqual({
+    expect(filtersToWire({}, 'hidden')).toEqual({
       hooks: { external_auth_disabled: false, pre_login_disabled: false, check_password_disabled: false },
       totp_config: {},
     });
     expect(
-      filtersToWire({ allowed_ip: [], max_upload_file_size: 0, tls_username: '', is_anonymous: false }, hide),
+      filtersToWire(
+        { allowed_ip: [], max_upload_file_size: 0, tls_username: '', is_anonymous: false },
+        'hidden',
+      ),
     ).not.toHaveProperty('allowed_ip');
   });
 
@@ -22,7 +22,7 @@ describe('filtersToWire', () => {
         totp_config: { enabled: true, config_name: 'Default', secret },
         recovery_codes: [{ secret, used: true }, { secret }],
       },
-      hide,
+      'hidden',
     );
     expect(out.totp_config).toEqual({
       enabled: true,

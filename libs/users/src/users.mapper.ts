@@ -1,7 +1,7 @@
 import type { PermissionMap, UserFilters } from '@app/common';
-import type { Secret } from '@app/kms';
-import type { FilesystemConfig } from '@app/storage';
-import type { UserFolderMappingEntity } from './entities/user-folder-mapping.entity';
+import { virtualFolderToWire, type VirtualFolderWire } from '@app/folders';
+import { type Secret, secretToWire, type SecretView } from '@app/kms';
+import { type FilesystemConfigWire, filesystemToWire } from '@app/storage';
 import type { UserEntity } from './entities/user.entity';
 
 /** A user as SFTPGo sends it (`User`), with its `omitempty` fields left out when empty. */
@@ -17,7 +17,7 @@ export interface UserWire {
   public_keys?: string[];
   has_password?: boolean;
   home_dir: string;
-  virtual_folders?: unknown[];
+  virtual_folders?: VirtualFolderWire[];
   uid: number;
   gid: number;
   max_sessions: number;
@@ -41,19 +41,10 @@ export interface UserWire {
   first_upload?: number;
   last_password_change?: number;
   filters: Record<string, unknown>;
-  filesystem: unknown;
+  filesystem: FilesystemConfigWire;
   additional_info?: string;
   groups?: { name: string; type: number }[];
   role?: string;
-}
-
-/** How nested objects are written: supplied by the service (they hide or reveal secrets). */
-export interface UserWireWriters {
-  filesystem(config: FilesystemConfig | undefined): unknown;
-  virtualFolder(mapping: UserFolderMappingEntity): unknown;
-  secret(secret: Secret | undefined): Secret | undefined;
-  /** Include the password hash (`?confidential_data=1`). */
-  confidential: boolean;
 }
 
 function nonZero<K extends string>(key: K, value: number | null | undefined): Partial<Record<K, number>> {
@@ -66,11 +57,12 @@ function nonEmpty<K extends string>(key: K, value: string | null | undefined): P
 
 /**
  * `filters` on the wire: `hooks` always present with its three flags, `totp_config` always present
- * (`{}` when unset), TOTP and recovery code secrets hidden; empty lists and zero values dropped.
+ * (`{}` when unset), TOTP and recovery code secrets as `view` shows them; empty lists and zero
+ * values dropped.
  */
 export function filtersToWire(
   filters: UserFilters | null | undefined,
-  secret: UserWireWriters['secret'],
+  view: SecretView = 'hidden',
 ): Record<string, unknown> {
   const source: UserFilters = filters ?? {};
   const out: Record<string, unknown> = {};
@@ -86,7 +78,7 @@ export function filtersToWire(
     check_password_disabled: source.hooks?.check_password_disabled ?? false,
   };
   const totp = source.totp_config ?? {};
-  const totpSecret = secret(totp.secret as Secret | undefined);
+  const totpSecret = secretToWire(totp.secret as Secret | undefined, view);
   out.totp_config = {
     ...(totp.enabled ? { enabled: true } : {}),
     ...(totp.config_name ? { config_name: totp.config_name } : {}),
@@ -95,15 +87,18 @@ export function filtersToWire(
   };
   if (source.recovery_codes?.length) {
     out.recovery_codes = source.recovery_codes.map((code) => {
-      const hidden = secret(code.secret as Secret | undefined);
+      const hidden = secretToWire(code.secret as Secret | undefined, view);
       return { ...(hidden ? { secret: hidden } : {}), ...(code.used ? { used: true } : {}) };
     });
   }
   return out;
 }
 
-/** Builds the wire JSON of a stored (unmerged) user; never the password unless `confidential`. */
-export function userToWire(user: UserEntity, writers: UserWireWriters): UserWire {
+/**
+ * Builds the wire JSON of a stored (unmerged) user; secrets as `view` shows them, and the password
+ * hash only in the `confidential` view.
+ */
+export function userToWire(user: UserEntity, view: SecretView = 'hidden'): UserWire {
   const folders = user.folderMappings ?? [];
   const groups = user.groupMappings ?? [];
   const publicKeys = user.publicKeys ?? [];
@@ -114,11 +109,11 @@ export function userToWire(user: UserEntity, writers: UserWireWriters): UserWire
     ...nonEmpty('email', user.email),
     ...nonEmpty('description', user.description),
     ...nonZero('expiration_date', user.expirationDate),
-    ...(writers.confidential ? nonEmpty('password', user.password) : {}),
+    ...(view === 'confidential' ? nonEmpty('password', user.password) : {}),
     ...(publicKeys.length > 0 ? { public_keys: publicKeys } : {}),
     ...(user.password ? { has_password: true } : {}),
     home_dir: user.homeDir,
-    ...(folders.length > 0 ? { virtual_folders: folders.map((m) => writers.virtualFolder(m)) } : {}),
+    ...(folders.length > 0 ? { virtual_folders: folders.map((m) => virtualFolderToWire(m, view)) } : {}),
     uid: user.uid,
     gid: user.gid,
     max_sessions: user.maxSessions,
@@ -141,8 +136,8 @@ export function userToWire(user: UserEntity, writers: UserWireWriters): UserWire
     ...nonZero('first_download', user.firstDownload),
     ...nonZero('first_upload', user.firstUpload),
     ...nonZero('last_password_change', user.lastPasswordChange),
-    filters: filtersToWire(user.filters, writers.secret),
-    filesystem: writers.filesystem(user.filesystem),
+    filters: filtersToWire(user.filters, view),
+    filesystem: filesystemToWire(user.filesystem, view),
     ...nonEmpty('additional_info', user.additionalInfo),
     ...(groups.length > 0 ? { groups: groups.map((g) => ({ name: g.group.name, type: g.groupType })) } : {}),
     ...nonEmpty('role', user.role?.name),

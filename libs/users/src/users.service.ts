@@ -1,10 +1,8 @@
 import {
-  AdminPermission,
   applyAnonymous,
   BadRequestError,
   ConflictError,
   convertName,
-  hasAdminPermission,
   type ListQuery,
   nameProblem,
   NotFoundError,
@@ -19,8 +17,8 @@ import {
   ValidationError,
 } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
-import { FoldersService, virtualFolderToWire } from '@app/folders';
-import { type Secret, SecretsService } from '@app/kms';
+import { FoldersService } from '@app/folders';
+import { secretViewFor } from '@app/kms';
 import { FilesystemConfigService, FsProvider } from '@app/storage';
 import { Injectable } from '@nestjs/common';
 import { tmpdir } from 'node:os';
@@ -31,7 +29,7 @@ import { effectiveUser, type EffectiveUser } from './effective-user';
 import { GroupType } from './entities/user-group-mapping.entity';
 import type { UserEntity } from './entities/user.entity';
 import { isUserPasswordHash } from './user-password';
-import { userToWire, type UserWire, type UserWireWriters } from './users.mapper';
+import { userToWire, type UserWire } from './users.mapper';
 import { type UserFolderRow, type UserGroupRow, UsersRepository, type UserRow } from './users.repository';
 
 const MAX_ID = 2147483647;
@@ -45,12 +43,6 @@ const REMOTE_PROVIDERS: number[] = [
   FsProvider.SFTP,
   FsProvider.HTTP,
 ];
-
-/** Options of a read that may reveal confidential data. */
-export interface UserReadOptions {
-  /** `?confidential_data=1`: honoured only for `*` admins. */
-  confidential?: boolean;
-}
 
 /** What a write stores: the row and its mappings. */
 interface PreparedUser {
@@ -69,7 +61,6 @@ export class UsersService {
     private readonly users: UsersRepository,
     private readonly hasher: PasswordHasher,
     private readonly filesystems: FilesystemConfigService,
-    private readonly secrets: SecretsService,
     private readonly folders: FoldersService,
     @InjectConfig() private readonly config: SftpgoConfig,
   ) {}
@@ -82,18 +73,20 @@ export class UsersService {
   /** `GET /users`: one page ordered by username, role-scoped; secrets hidden. */
   async list(principal: Principal, query: ListQuery): Promise<UserWire[]> {
     const users = await this.users.list(query, principal.role);
-    const writers = this.writers(false);
-    return users.map((user) => userToWire(user, writers));
+    return users.map((user) => userToWire(user));
   }
 
-  /** `GET /users/{username}`: the stored (unmerged) user; 404 for another role's user. */
-  async get(principal: Principal, rawUsername: string, options: UserReadOptions = {}): Promise<UserWire> {
+  /**
+   * `GET /users/{username}`: the stored (unmerged) user; 404 for another role's user; `confidential`
+   * is the raw `confidential_data` query value.
+   */
+  async get(principal: Principal, rawUsername: string, confidential?: unknown): Promise<UserWire> {
     const user = await this.require(principal, rawUsername);
-    return userToWire(user, this.writers(this.confidential(principal, options)));
+    return userToWire(user, secretViewFor(principal, confidential));
   }
 
   /** `POST /users`: validated, stored in one transaction, returned as stored. */
-  async create(principal: Principal, body: UserDto, options: UserReadOptions = {}): Promise<UserWire> {
+  async create(principal: Principal, body: UserDto, confidential?: unknown): Promise<UserWire> {
     const admin = await this.users.findAdmin(principal.username);
     if (!admin) throw new NotFoundError();
     const username = this.normalizeUsername(body.username ?? '');
@@ -109,7 +102,7 @@ export class UsersService {
     });
     const stored = await this.users.findById(id);
     if (!stored) throw new NotFoundError();
-    return userToWire(stored, this.writers(this.confidential(principal, options)));
+    return userToWire(stored, secretViewFor(principal, confidential));
   }
 
   /** `PUT /users/{username}`: a full replace keeping id, username, 2FA, server-managed fields. */
@@ -174,23 +167,6 @@ export class UsersService {
     const user = await this.users.findByUsername(this.normalizeUsername(rawUsername), principal.role);
     if (!user) throw new NotFoundError();
     return user;
-  }
-
-  private confidential(principal: Principal, options: UserReadOptions): boolean {
-    return options.confidential === true && hasAdminPermission(principal.permissions, AdminPermission.All);
-  }
-
-  private writers(confidential: boolean): UserWireWriters {
-    const filesystem = confidential
-      ? (config: UserEntity['filesystem'] | undefined) => this.filesystems.toConfidentialWire(config)
-      : (config: UserEntity['filesystem'] | undefined) => this.filesystems.toWire(config);
-    return {
-      confidential,
-      filesystem,
-      virtualFolder: (mapping) => virtualFolderToWire(mapping, filesystem),
-      secret: (secret: Secret | undefined) =>
-        confidential ? this.secrets.confidential(secret) : this.secrets.hide(secret),
-    };
   }
 
   private checkUsername(username: string): void {

@@ -1,4 +1,5 @@
 import { bigintTransformer, jsonTransformer } from '@app/database';
+import type { Secret } from '@app/kms';
 import { RoleEntity } from '@app/roles';
 import {
   Column,
@@ -11,23 +12,14 @@ import {
 } from 'typeorm';
 import { AdminGroupMappingEntity } from './admin-group-mapping.entity';
 
-/** A secret in SFTPGo's `Secret` shape (encrypted at rest by the KMS layer). */
-export interface SecretValue {
-  status?: string;
-  payload?: string;
-  key?: string;
-  additional_data?: string;
-  mode?: number;
-}
-
 /** `AdminFilters` of the spec. */
 export interface AdminFilters {
   allow_list?: string[];
   allow_api_key_auth?: boolean;
   require_password_change?: boolean;
   require_two_factor?: boolean;
-  totp_config?: { enabled?: boolean; config_name?: string; secret?: SecretValue };
-  recovery_codes?: { secret?: SecretValue; used?: boolean }[];
+  totp_config?: { enabled?: boolean; config_name?: string; secret?: Secret };
+  recovery_codes?: { secret?: Secret; used?: boolean }[];
   preferences?: { hide_user_page_sections?: number; default_users_expiration?: number };
 }
 

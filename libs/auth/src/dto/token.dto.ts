@@ -1,4 +1,4 @@
-import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ApiProperty } from '@nestjs/swagger';
 
 /** SFTPGo's `Token` schema. */
 export class TokenDto {
@@ -7,13 +7,4 @@ export class TokenDto {
 
   @ApiProperty({ format: 'date-time' })
   expires_at: string;
-}
-
-/** SFTPGo's `ApiResponse` schema. */
-export class ApiResponseDto {
-  @ApiProperty({ description: 'message, can be empty' })
-  message: string;
-
-  @ApiPropertyOptional({ description: 'error description if any' })
-  error?: string;
 }

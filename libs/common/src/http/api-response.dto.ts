@@ -1,8 +1,8 @@
 import { ApiProperty, ApiPropertyOptional, ApiSchema } from '@nestjs/swagger';
 
-/** SFTPGo's `ApiResponse` schema: the body of updates and deletes. */
+/** SFTPGo's `ApiResponse` schema: the body of updates, deletes and logout. */
 @ApiSchema({ name: 'ApiResponse' })
-export class ApiMessageDto {
+export class ApiResponseDto {
   @ApiProperty({ description: 'message, can be empty' })
   message: string;
 
