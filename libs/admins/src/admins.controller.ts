@@ -6,16 +6,11 @@ import {
   type ListQuery,
   ListQueryPipe,
   type Principal,
+  ApiListQuery,
+  setLocation,
 } from '@app/common';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import type { AdminProfileWire, AdminWire } from './admins.mapper';
 import { AdminsService } from './admins.service';
@@ -31,9 +26,7 @@ export class AdminsController {
 
   @Get()
   @ApiOperation({ operationId: 'get_admins', summary: 'Get admins' })
-  @ApiQuery({ name: 'offset', required: false, type: 'integer' })
-  @ApiQuery({ name: 'limit', required: false, type: 'integer' })
-  @ApiQuery({ name: 'order', required: false, enum: ['ASC', 'DESC'] })
+  @ApiListQuery()
   @ApiOkResponse({ type: [AdminDto] })
   list(
     @CurrentPrincipal() principal: Principal,
@@ -52,7 +45,7 @@ export class AdminsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<AdminWire> {
     const admin = await this.admins.create(principal, body);
-    reply.header('Location', `/api/v2/admins/${encodeURIComponent(admin.username)}`);
+    setLocation(reply, 'admins', admin.username);
     return admin;
   }
 

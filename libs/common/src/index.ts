@@ -20,3 +20,4 @@ export * from './validation/paths';
 export * from './validation/permissions';
 export * from './validation/user-filters';
 export * from './validation/public-keys';
+export * from './http/created';

@@ -6,28 +6,16 @@ import {
   type ListQuery,
   ListQueryPipe,
   type Principal,
+  ApiListQuery,
+  ApiConfidentialQuery,
+  setLocation,
 } from '@app/common';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  type ApiQueryOptions,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { BaseVirtualFolderDto } from './dto/folder.dto';
 import type { FolderWire } from './folders.mapper';
 import { FoldersService } from './folders.service';
-
-const CONFIDENTIAL_QUERY: ApiQueryOptions = {
-  name: 'confidential_data',
-  required: false,
-  type: 'integer',
-  description: 'If set to 1 the secrets are returned with their key and additional data (`*` admins only)',
-};
 
 /** `/api/v2/folders`: admins with `manage_folders`. */
 @ApiTags('folders')
@@ -39,9 +27,7 @@ export class FoldersController {
 
   @Get()
   @ApiOperation({ operationId: 'get_folders', summary: 'Get folders' })
-  @ApiQuery({ name: 'offset', required: false, type: 'integer' })
-  @ApiQuery({ name: 'limit', required: false, type: 'integer' })
-  @ApiQuery({ name: 'order', required: false, enum: ['ASC', 'DESC'] })
+  @ApiListQuery()
   @ApiOkResponse({ type: [BaseVirtualFolderDto] })
   list(
     @CurrentPrincipal() principal: Principal,
@@ -53,7 +39,7 @@ export class FoldersController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ operationId: 'add_folder', summary: 'Add folder' })
-  @ApiQuery(CONFIDENTIAL_QUERY)
+  @ApiConfidentialQuery()
   @ApiCreatedResponse({ type: BaseVirtualFolderDto })
   async create(
     @CurrentPrincipal() principal: Principal,
@@ -62,13 +48,13 @@ export class FoldersController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<FolderWire> {
     const folder = await this.folders.create(principal, body, confidential);
-    reply.header('Location', `/api/v2/folders/${encodeURIComponent(folder.name)}`);
+    setLocation(reply, 'folders', folder.name);
     return folder;
   }
 
   @Get(':name')
   @ApiOperation({ operationId: 'get_folder_by_name', summary: 'Find folders by name' })
-  @ApiQuery(CONFIDENTIAL_QUERY)
+  @ApiConfidentialQuery()
   @ApiOkResponse({ type: BaseVirtualFolderDto })
   get(
     @CurrentPrincipal() principal: Principal,

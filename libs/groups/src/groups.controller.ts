@@ -6,28 +6,16 @@ import {
   type ListQuery,
   ListQueryPipe,
   type Principal,
+  ApiListQuery,
+  ApiConfidentialQuery,
+  setLocation,
 } from '@app/common';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  type ApiQueryOptions,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { GroupDto } from './dto/group.dto';
 import type { GroupWire } from './groups.mapper';
 import { GroupsService } from './groups.service';
-
-const CONFIDENTIAL_QUERY: ApiQueryOptions = {
-  name: 'confidential_data',
-  required: false,
-  type: 'integer',
-  description: 'If set to 1 the secrets are returned with their key and additional data (`*` admins only)',
-};
 
 /** `/api/v2/groups`: admins with `manage_groups`. */
 @ApiTags('groups')
@@ -39,9 +27,7 @@ export class GroupsController {
 
   @Get()
   @ApiOperation({ operationId: 'get_groups', summary: 'Get groups' })
-  @ApiQuery({ name: 'offset', required: false, type: 'integer' })
-  @ApiQuery({ name: 'limit', required: false, type: 'integer' })
-  @ApiQuery({ name: 'order', required: false, enum: ['ASC', 'DESC'] })
+  @ApiListQuery()
   @ApiOkResponse({ type: [GroupDto] })
   list(
     @CurrentPrincipal() principal: Principal,
@@ -53,7 +39,7 @@ export class GroupsController {
   @Post()
   @HttpCode(201)
   @ApiOperation({ operationId: 'add_group', summary: 'Add group' })
-  @ApiQuery(CONFIDENTIAL_QUERY)
+  @ApiConfidentialQuery()
   @ApiCreatedResponse({ type: GroupDto })
   async create(
     @CurrentPrincipal() principal: Principal,
@@ -62,13 +48,13 @@ export class GroupsController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<GroupWire> {
     const group = await this.groups.create(principal, body, confidential);
-    reply.header('Location', `/api/v2/groups/${encodeURIComponent(group.name)}`);
+    setLocation(reply, 'groups', group.name);
     return group;
   }
 
   @Get(':name')
   @ApiOperation({ operationId: 'get_group_by_name', summary: 'Find groups by name' })
-  @ApiQuery(CONFIDENTIAL_QUERY)
+  @ApiConfidentialQuery()
   @ApiOkResponse({ type: GroupDto })
   get(
     @CurrentPrincipal() principal: Principal,

@@ -6,16 +6,11 @@ import {
   type ListQuery,
   ListQueryPipe,
   type Principal,
+  ApiListQuery,
+  setLocation,
 } from '@app/common';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiQuery,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiBearerAuth, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply } from 'fastify';
 import { RoleDto } from './dto/role.dto';
 import type { RoleWire } from './roles.mapper';
@@ -31,9 +26,7 @@ export class RolesController {
 
   @Get()
   @ApiOperation({ operationId: 'get_roles', summary: 'Get roles' })
-  @ApiQuery({ name: 'offset', required: false, type: 'integer' })
-  @ApiQuery({ name: 'limit', required: false, type: 'integer' })
-  @ApiQuery({ name: 'order', required: false, enum: ['ASC', 'DESC'] })
+  @ApiListQuery()
   @ApiOkResponse({ type: [RoleDto] })
   list(
     @CurrentPrincipal() principal: Principal,
@@ -52,7 +45,7 @@ export class RolesController {
     @Res({ passthrough: true }) reply: FastifyReply,
   ): Promise<RoleWire> {
     const role = await this.roles.create(principal, body);
-    reply.header('Location', `/api/v2/roles/${encodeURIComponent(role.name)}`);
+    setLocation(reply, 'roles', role.name);
     return role;
   }
 

@@ -6,6 +6,8 @@ import {
   type ListQuery,
   ListQueryPipe,
   type Principal,
+  ApiListQuery,
+  ApiConfidentialQuery,
 } from '@app/common';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import {
@@ -33,9 +35,7 @@ export class UsersController {
   @Get()
   @Authenticated({ as: 'admin', permission: AdminPermission.ViewUsers })
   @ApiOperation({ operationId: 'get_users', summary: 'Get users' })
-  @ApiQuery({ name: 'offset', required: false, type: 'integer' })
-  @ApiQuery({ name: 'limit', required: false, type: 'integer', description: 'default 100, at most 500' })
-  @ApiQuery({ name: 'order', required: false, enum: ['ASC', 'DESC'] })
+  @ApiListQuery()
   @ApiOkResponse({ type: [UserDto] })
   list(
     @CurrentPrincipal() principal: Principal,
@@ -48,7 +48,7 @@ export class UsersController {
   @HttpCode(201)
   @Authenticated({ as: 'admin', permission: AdminPermission.AddUsers })
   @ApiOperation({ operationId: 'add_user', summary: 'Add user' })
-  @ApiQuery({ name: 'confidential_data', required: false, enum: [0, 1] })
+  @ApiConfidentialQuery()
   @ApiCreatedResponse({ type: UserDto })
   async create(
     @CurrentPrincipal() principal: Principal,
@@ -64,7 +64,7 @@ export class UsersController {
   @Get(':username')
   @Authenticated({ as: 'admin', permission: AdminPermission.ViewUsers })
   @ApiOperation({ operationId: 'get_user_by_username', summary: 'Find user by username' })
-  @ApiQuery({ name: 'confidential_data', required: false, enum: [0, 1] })
+  @ApiConfidentialQuery()
   @ApiOkResponse({ type: UserDto })
   get(
     @CurrentPrincipal() principal: Principal,

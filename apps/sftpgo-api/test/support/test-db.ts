@@ -44,9 +44,24 @@ export interface TestDatabase {
 /** Creates the database named by `SFTPGO_TEST_DB` for one test file. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `sftpgo_e2e_${randomBytes(6).toString('hex')}`;
-  if (TEST_DRIVER === 'mysql') return createMysql(name);
-  if (TEST_DRIVER === 'postgresql') return createPostgres(name);
-  return createSqlite();
+  const db =
+    TEST_DRIVER === 'mysql'
+      ? await createMysql(name)
+      : TEST_DRIVER === 'postgresql'
+        ? await createPostgres(name)
+        : await createSqlite();
+  const query = db.query.bind(db);
+  db.query = async <T>(sql: string, params?: unknown[]): Promise<T[]> => {
+    try {
+      return await query<T>(sql, params);
+    } catch (error) {
+      // A native driver's error may come from another Jest realm (the addon is loaded once per
+      // worker), failing `instanceof Error` here: rethrow it as this realm's Error.
+      const { message, code } = error as { message?: string; code?: string };
+      throw Object.assign(new Error(message ?? String(error)), { code });
+    }
+  };
+  return db;
 }
 
 async function createSqlite(): Promise<TestDatabase> {

@@ -1,4 +1,5 @@
-import { Injectable, PipeTransform } from '@nestjs/common';
+import { applyDecorators, Injectable, PipeTransform } from '@nestjs/common';
+import { ApiQuery } from '@nestjs/swagger';
 import { BadRequestError } from '../errors/api-error';
 
 /** Paging of every list endpoint: SFTPGo's `offset`, `limit` (default 100, at most 500), `order`. */
@@ -35,3 +36,11 @@ export class ListQueryPipe implements PipeTransform<Record<string, unknown>, Lis
     return parseListQuery(query ?? {});
   }
 }
+
+/** OpenAPI documentation of the list parameters, for every list endpoint. */
+export const ApiListQuery = () =>
+  applyDecorators(
+    ApiQuery({ name: 'offset', required: false, type: 'integer' }),
+    ApiQuery({ name: 'limit', required: false, type: 'integer', description: 'default 100, at most 500' }),
+    ApiQuery({ name: 'order', required: false, enum: ['ASC', 'DESC'] }),
+  );
