@@ -36,15 +36,21 @@ export class UsersRepository {
    */
   async list(query: ListQuery, role: string): Promise<UserEntity[]> {
     if (query.limit <= 0) return [];
-    const qb = this.dataSource
-      .getRepository(UserEntity)
+    const repo = this.dataSource.getRepository(UserEntity);
+    // Deferred join: the page's ids come from the username index alone (a deep OFFSET then skips
+    // index entries, not whole rows), then only those rows are read.
+    const idsQuery = repo
       .createQueryBuilder('u')
-      .leftJoinAndSelect('u.role', 'role')
+      .select('u.id', 'id')
       .orderBy('u.username', query.order)
       .limit(query.limit)
       .offset(query.offset);
-    if (role) qb.where('role.name = :role', { role });
-    const users = await qb.getMany();
+    if (role) idsQuery.innerJoin('u.role', 'role').where('role.name = :role', { role });
+    const ids = (await idsQuery.getRawMany<{ id: number | string }>()).map((row) => Number(row.id));
+    if (ids.length === 0) return [];
+    const rows = await repo.find({ where: { id: In(ids) }, relations: { role: true } });
+    const byId = new Map(rows.map((user) => [user.id, user]));
+    const users = ids.map((id) => byId.get(id)).filter((user): user is UserEntity => user !== undefined);
     await this.loadMappings(this.dataSource.manager, users);
     return users;
   }
