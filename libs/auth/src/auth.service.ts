@@ -1,4 +1,5 @@
 import { AdminsService, credentialStamp } from '@app/admins';
+import { UserAuthService } from '@app/users';
 import { normalizeIp, parseBasicAuth, type Principal, UnauthorizedError } from '@app/common';
 import { Injectable } from '@nestjs/common';
 import { TokenRevocationService } from './token-revocation.service';
@@ -13,6 +14,7 @@ export class AuthService {
     private readonly admins: AdminsService,
     private readonly tokens: TokenService,
     private readonly revocations: TokenRevocationService,
+    private readonly users: UserAuthService,
   ) {}
 
   /** `GET /token`: Basic credentials of an admin for an `API` token bound to the client IP. */
@@ -38,7 +40,34 @@ export class AuthService {
     );
   }
 
-  /** `GET /logout`: the calling token is refused from now until it expires, on every instance. */
+  /**
+   * `GET /user/token`: Basic credentials of a user for an `APIUser` token bound to the client IP.
+   * Wrong credentials, disabled or expired users: 401; HTTP, password login or this IP denied: 403.
+   */
+  async userToken(authorization: string | undefined, rawIp: string): Promise<TokenResponse> {
+    const credentials = parseBasicAuth(authorization);
+    if (!credentials?.username || !credentials.password.trim()) {
+      throw new UnauthorizedError('', 'Unauthorized', BASIC_CHALLENGE);
+    }
+    const ip = normalizeIp(rawIp);
+    const user = await this.users.checkCredentials(credentials.username, credentials.password, ip);
+    if (!user) throw new UnauthorizedError('invalid credentials', 'Unauthorized', BASIC_CHALLENGE);
+    const state = this.users.stateOf(user);
+    return this.tokens.issue(
+      {
+        username: user.username,
+        updatedAt: user.updatedAt,
+        credentialStamp: state.credentialStamp,
+        permissions: state.webClient,
+        role: state.role,
+        mustChangePassword: state.mustChangePassword,
+      },
+      TokenAudience.UserApi,
+      ip,
+    );
+  }
+
+  /** `GET /logout` and `GET /user/logout`: the calling token is refused from now until it expires, on every instance. */
   async logout(principal: Principal): Promise<{ message: string }> {
     if (principal.token) await this.revocations.revoke(principal.token.hash, principal.token.expiresAt);
     return { message: 'Your token has been invalidated' };

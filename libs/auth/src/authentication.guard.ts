@@ -11,6 +11,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport, { type Strategy } from 'passport';
 import { AdminJwtStrategy } from './strategies/admin-jwt.strategy';
+import { UserJwtStrategy } from './strategies/user-jwt.strategy';
 
 /** Maps passport-jwt's reasons to SFTPGo's error texts. */
 function tokenProblem(info: unknown): string {
@@ -52,8 +53,9 @@ export class AuthenticationGuard implements CanActivate {
   constructor(
     private readonly reflector: Reflector,
     adminJwt: AdminJwtStrategy,
+    userJwt: UserJwtStrategy,
   ) {
-    this.strategies = { admin: adminJwt, user: undefined };
+    this.strategies = { admin: adminJwt, user: userJwt };
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {

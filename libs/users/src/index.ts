@@ -19,3 +19,10 @@ export { userToWire, filtersToWire, type UserWire } from './users.mapper';
 export { UserDto, GroupMappingDto, UserFiltersDto } from './dto/user.dto';
 /** True for a password value SFTPGo stores as an already-made hash. */
 export { isUserPasswordHash } from './user-password';
+/** User credentials, login conditions and cached authentication state, for the token layer. */
+export {
+  UserAuthService,
+  type UserAuthState,
+  userCredentialStamp,
+  userLoginProblem,
+} from './user-auth.service';

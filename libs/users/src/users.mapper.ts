@@ -143,3 +143,36 @@ export function userToWire(user: UserEntity, view: SecretView = 'hidden'): UserW
     ...nonEmpty('role', user.role?.name),
   };
 }
+
+/** `UserProfile`: what a user sees of itself on `GET /user/profile` (empty fields omitted). */
+export interface UserProfileWire {
+  email?: string;
+  description?: string;
+  allow_api_key_auth?: boolean;
+  additional_emails?: string[];
+  public_keys?: string[];
+  tls_certs?: string[];
+}
+
+/** The profile fields a `PUT /user/profile` may change (undefined = leave as is). */
+export type UserProfileChanges = Partial<{
+  email: string;
+  description: string;
+  allow_api_key_auth: boolean;
+  additional_emails: string[];
+  public_keys: string[];
+  tls_certs: string[];
+}>;
+
+/** Builds the self-service profile of a stored user. */
+export function profileToWire(user: UserEntity): UserProfileWire {
+  const f = user.filters;
+  return {
+    ...(user.email ? { email: user.email } : {}),
+    ...(user.description ? { description: user.description } : {}),
+    ...(f.allow_api_key_auth ? { allow_api_key_auth: true } : {}),
+    ...(f.additional_emails?.length ? { additional_emails: f.additional_emails } : {}),
+    ...(user.publicKeys?.length ? { public_keys: user.publicKeys } : {}),
+    ...(f.tls_certs?.length ? { tls_certs: f.tls_certs } : {}),
+  };
+}

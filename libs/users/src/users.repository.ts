@@ -79,6 +79,23 @@ export class UsersRepository {
     return user;
   }
 
+  /** Updates some columns of one user (self-service changes). */
+  async updateColumns(manager: EntityManager, id: number, row: Partial<UserEntity>): Promise<void> {
+    // save() of a partial entity with its id updates just the given columns (transformers applied).
+    await manager.getRepository(UserEntity).save({ ...row, id });
+  }
+
+  /** Sets `last_login` unless it was set less than `minDelayMs` ago (one conditional UPDATE). */
+  async touchLastLogin(id: number, now: number, minDelayMs: number): Promise<void> {
+    await this.dataSource
+      .getRepository(UserEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ lastLogin: now })
+      .where('id = :id AND last_login < :limit', { id, limit: now - minDelayMs })
+      .execute();
+  }
+
   /** The calling admin (its preferences give new users a default expiration). */
   findAdmin(username: string): Promise<AdminEntity | null> {
     return this.dataSource.getRepository(AdminEntity).findOne({ where: { username } });

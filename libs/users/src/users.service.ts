@@ -29,7 +29,14 @@ import { effectiveUser, type EffectiveUser } from './effective-user';
 import { GroupType } from './entities/user-group-mapping.entity';
 import type { UserEntity } from './entities/user.entity';
 import { isUserPasswordHash } from './user-password';
-import { userToWire, type UserWire } from './users.mapper';
+import { UserAuthStateCache } from './user-auth-state.cache';
+import {
+  profileToWire,
+  type UserProfileChanges,
+  type UserProfileWire,
+  userToWire,
+  type UserWire,
+} from './users.mapper';
 import { type UserFolderRow, type UserGroupRow, UsersRepository, type UserRow } from './users.repository';
 
 const MAX_ID = 2147483647;
@@ -63,6 +70,7 @@ export class UsersService {
     private readonly filesystems: FilesystemConfigService,
     private readonly folders: FoldersService,
     @InjectConfig() private readonly config: SftpgoConfig,
+    private readonly authStates: UserAuthStateCache,
   ) {}
 
   /** Applies the configured naming rules to a username (on save and on every lookup). */
@@ -132,6 +140,7 @@ export class UsersService {
       );
       await this.users.update(manager, previous.id, prepared.row, prepared.folders, prepared.groups);
     });
+    this.authStates.forget(username);
     return { message: 'User updated' };
   }
 
@@ -143,6 +152,7 @@ export class UsersService {
       if (!user) throw new NotFoundError();
       await this.users.delete(manager, user.id);
     });
+    this.authStates.forget(username);
     return { message: 'User deleted' };
   }
 
@@ -161,6 +171,74 @@ export class UsersService {
       user,
       mappings.map((m) => ({ type: m.groupType, group: byId.get(m.groupId) ?? m.group })),
     );
+  }
+
+  /** The self-service profile (`UserProfile`): the fields a user may see and, per policy, change. */
+  async getProfile(rawUsername: string): Promise<UserProfileWire> {
+    const user = await this.users.findByUsername(this.normalizeUsername(rawUsername), '');
+    if (!user) throw new NotFoundError();
+    return profileToWire(user);
+  }
+
+  /**
+   * Stores the profile fields named in `changes` (the caller already dropped those its web client
+   * restrictions forbid), validated as on a full save; bumps `updated_at`.
+   */
+  async updateProfile(rawUsername: string, changes: UserProfileChanges): Promise<void> {
+    const username = this.normalizeUsername(rawUsername);
+    await this.users.transaction(async (manager) => {
+      const user = await this.users.findByUsername(username, '', manager);
+      if (!user) throw new NotFoundError();
+      const row: Partial<UserEntity> = { updatedAt: Math.max(nowMs(), user.updatedAt + 1) };
+      if (changes.email !== undefined) {
+        if (changes.email) validateEmail(changes.email, 'email');
+        row.email = changes.email || null;
+      }
+      if (changes.description !== undefined) row.description = changes.description || null;
+      if (changes.public_keys !== undefined) row.publicKeys = validatePublicKeys(changes.public_keys);
+      const filters = { ...user.filters };
+      if (changes.allow_api_key_auth !== undefined) filters.allow_api_key_auth = changes.allow_api_key_auth;
+      if (changes.additional_emails !== undefined) filters.additional_emails = changes.additional_emails;
+      if (changes.tls_certs !== undefined) filters.tls_certs = changes.tls_certs;
+      row.filters = { ...validateUserFilters(filters, user.filters), totp_config: user.filters.totp_config };
+      if (!user.filters.recovery_codes) delete row.filters.recovery_codes;
+      else row.filters.recovery_codes = user.filters.recovery_codes;
+      if (!row.filters.totp_config) delete row.filters.totp_config;
+      await this.users.updateColumns(manager, user.id, row);
+    });
+    this.authStates.forget(username);
+  }
+
+  /**
+   * Self-service password change: the new password passes the strength policies and is hashed
+   * (never stored as given, even if it looks like a hash); `require_password_change` is cleared.
+   * The credential stamp changes, so every token of the user stops working.
+   */
+  async setOwnPassword(rawUsername: string, plain: string): Promise<void> {
+    const username = this.normalizeUsername(rawUsername);
+    await this.users.transaction(async (manager) => {
+      const user = await this.users.findByUsername(username, '', manager);
+      if (!user) throw new NotFoundError();
+      const groups = (user.groupMappings ?? []).map((m) => ({ groupId: m.groupId, groupType: m.groupType }));
+      const minEntropy =
+        (await this.primaryGroupPasswordStrength(manager, groups)) || user.filters.password_strength || 0;
+      this.checkPasswordStrength(plain, minEntropy);
+      const now = nowMs();
+      const filters = { ...user.filters };
+      delete filters.require_password_change;
+      await this.users.updateColumns(manager, user.id, {
+        password: await this.hasher.hash(plain),
+        lastPasswordChange: now,
+        filters,
+        updatedAt: Math.max(now, user.updatedAt + 1),
+      });
+    });
+    this.authStates.forget(username);
+  }
+
+  /** Sets `last_login` unless it was set less than `minDelayMs` ago (one conditional UPDATE). */
+  touchLastLogin(id: number, now: number, minDelayMs: number): Promise<void> {
+    return this.users.touchLastLogin(id, now, minDelayMs);
   }
 
   private async require(principal: Principal, rawUsername: string): Promise<UserEntity> {
@@ -338,13 +416,17 @@ export class UsersService {
     if (isUserPasswordHash(input)) {
       return { password: input, lastPasswordChange: input === previous?.password ? kept : now };
     }
-    if (minEntropy > 0 && passwordEntropy(input) < minEntropy) {
-      // go-password-validator's wording, as SFTPGo returns it.
+    this.checkPasswordStrength(input, minEntropy);
+    return { password: await this.hasher.hash(input), lastPasswordChange: now };
+  }
+
+  /** A plain password below the minimum entropy is refused with go-password-validator's wording. */
+  private checkPasswordStrength(plain: string, minEntropy: number): void {
+    if (minEntropy > 0 && passwordEntropy(plain) < minEntropy) {
       throw new ValidationError(
         'insecure password, try including more special characters, using uppercase letters, using numbers or using a longer password',
       );
     }
-    return { password: await this.hasher.hash(input), lastPasswordChange: now };
   }
 
   /** The primary group's `filters.password_strength` (SFTPGo checks it before the user's own). */

@@ -43,3 +43,17 @@ export function ipInCidrs(ip: string, cidrs: readonly string[]): boolean {
   }
   return list.check(client, family);
 }
+
+/**
+ * SFTPGo's user IP filters: no lists -> allowed; an IP in `allowed` is allowed (even if also denied,
+ * as SFTPGo's code does); else one in `denied` is refused; else allowed only when `allowed` is empty.
+ */
+export function isIpAllowed(
+  ip: string,
+  allowed: readonly string[] = [],
+  denied: readonly string[] = [],
+): boolean {
+  if (allowed.length > 0 && ipInCidrs(ip, allowed)) return true;
+  if (denied.length > 0 && ipInCidrs(ip, denied)) return false;
+  return allowed.length === 0;
+}

@@ -29,3 +29,29 @@ export class AdminTokenController {
     return this.auth.logout(principal);
   }
 }
+
+/** `GET /api/v2/user/token` and `GET /api/v2/user/logout` for users. */
+@ApiTags('token')
+@Controller('user')
+export class UserTokenController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Get('token')
+  @Public()
+  @ApiBasicAuth()
+  @ApiOperation({ operationId: 'get_user_token', summary: 'Get a new user access token' })
+  @ApiOkResponse({ type: TokenDto })
+  getToken(@Headers('authorization') authorization: string | undefined, @Ip() ip: string): Promise<TokenDto> {
+    return this.auth.userToken(authorization, ip);
+  }
+
+  @Get('logout')
+  @HttpCode(200)
+  @Authenticated({ as: 'user', allowApiKey: false })
+  @ApiBearerAuth()
+  @ApiOperation({ operationId: 'client_logout', summary: 'Invalidate a user access token' })
+  @ApiOkResponse({ type: ApiResponseDto })
+  logout(@CurrentPrincipal() principal: Principal): Promise<ApiResponseDto> {
+    return this.auth.logout(principal);
+  }
+}

@@ -1,0 +1,65 @@
+import type { Principal } from '@app/common';
+import { InjectConfig, type SftpgoConfig } from '@app/config';
+import { UserAuthService, userLoginProblem } from '@app/users';
+import { Injectable } from '@nestjs/common';
+import { PassportStrategy } from '@nestjs/passport';
+import { Passport } from 'passport';
+import { Strategy } from 'passport-jwt';
+import { TokenRevocationService } from '../token-revocation.service';
+import { TokenAudience, type TokenClaims, TokenService } from '../token.service';
+import {
+  checkTokenEnvelope,
+  extractBearer,
+  refuseToken,
+  type TokenRequest,
+  tokenMatchesState,
+} from './token-checks';
+
+/** Passport name of the user bearer-token strategy. */
+export const USER_JWT = 'user-jwt';
+
+/**
+ * User bearer tokens (`APIUser` audience): SFTPGo's envelope checks, then the user's current state
+ * (groups merged): deleted, disabled, expired, re-passworded, HTTP denied or IP no longer allowed
+ * -> refused, safer than SFTPGo which re-checks only some of these.
+ */
+@Injectable()
+export class UserJwtStrategy extends PassportStrategy(Strategy, USER_JWT) {
+  constructor(
+    tokens: TokenService,
+    private readonly revocations: TokenRevocationService,
+    private readonly users: UserAuthService,
+    @InjectConfig() private readonly config: SftpgoConfig,
+  ) {
+    super({
+      jwtFromRequest: extractBearer,
+      // jsonwebtoken takes a KeyObject; passport-jwt's typings only list string | Buffer.
+      secretOrKey: tokens.signingKey as unknown as Buffer,
+      algorithms: ['HS256'],
+      jsonWebTokenOptions: { clockTolerance: 30 },
+      passReqToCallback: true,
+    });
+  }
+
+  /** See AdminJwtStrategy: a private passport instance. */
+  getPassportInstance(): object {
+    return new Passport();
+  }
+
+  async validate(request: TokenRequest, claims: TokenClaims): Promise<Principal> {
+    const token = checkTokenEnvelope(request, claims, TokenAudience.UserApi, this.revocations, this.config);
+    const state = await this.users.authState(claims.username);
+    if (!state || userLoginProblem(state, token.ip) || !tokenMatchesState(claims, state, this.config)) {
+      return refuseToken(token, this.revocations);
+    }
+    return {
+      kind: 'user',
+      username: state.username,
+      permissions: state.webClient,
+      role: state.role,
+      authMethod: 'jwt',
+      token: { hash: token.hash, expiresAt: token.expiresAt },
+      mustChangePassword: state.mustChangePassword,
+    };
+  }
+}
