@@ -3,3 +3,17 @@ export * from './filesystem-config.types';
 export * from './filesystem-config.service';
 export * from './filesystem-config.dto';
 export * from './storage.module';
+/** Typed storage errors (`FsError` and subclasses, `toFsError`); no HTTP mapping here. */
+export * from './vfs/fs-errors';
+/** The provider-neutral `Filesystem` interface, `FileInfo` and `AtomicWrite`. */
+export * from './vfs/filesystem';
+/** Go `os.FileMode` bits for `DirEntry.mode` (`modeFromStats`, `MODE_DIR`, `VIRTUAL_DIR_MODE`, ...). */
+export * from './vfs/mode';
+/** `LocalFilesystem`: local disk confined to a root, symlinks never leading outside. */
+export * from './vfs/local-filesystem';
+/** `copyTree`: streamed file/tree copy between any two filesystems. */
+export * from './vfs/copy';
+/** The one path resolver: `canonicalizeVirtualPath`, `UserVfs` (mount routing), `StorageUser`. */
+export * from './vfs/path-resolver';
+/** `UserVfsFactory`: injectable builder of a user's `UserVfs`. */
+export * from './vfs/user-vfs.factory';
