@@ -2,14 +2,12 @@ import { AdminsService } from '@app/admins';
 import type { Principal } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { Passport } from 'passport';
-import { Strategy } from 'passport-jwt';
 import { TokenRevocationService } from '../token-revocation.service';
 import { TokenAudience, type TokenClaims, TokenService } from '../token.service';
 import {
+  BearerTokenStrategy,
+  bearerStrategyOptions,
   checkTokenEnvelope,
-  extractBearer,
   refuseToken,
   type TokenRequest,
   tokenMatchesState,
@@ -24,29 +22,14 @@ export const ADMIN_JWT = 'admin-jwt';
  * working at once, and permissions come from the account, not from the token.
  */
 @Injectable()
-export class AdminJwtStrategy extends PassportStrategy(Strategy, ADMIN_JWT) {
+export class AdminJwtStrategy extends BearerTokenStrategy(ADMIN_JWT) {
   constructor(
     tokens: TokenService,
     private readonly revocations: TokenRevocationService,
     private readonly admins: AdminsService,
     @InjectConfig() private readonly config: SftpgoConfig,
   ) {
-    super({
-      jwtFromRequest: extractBearer,
-      // jsonwebtoken takes a KeyObject; passport-jwt's typings only list string | Buffer.
-      secretOrKey: tokens.signingKey as unknown as Buffer,
-      algorithms: ['HS256'],
-      jsonWebTokenOptions: { clockTolerance: 30 },
-      passReqToCallback: true,
-    });
-  }
-
-  /**
-   * @nestjs/passport's hook (not in its typings): register with a private passport instance, never
-   * the process-wide one, since the guard runs this instance directly.
-   */
-  getPassportInstance(): object {
-    return new Passport();
+    super(bearerStrategyOptions(tokens));
   }
 
   async validate(request: TokenRequest, claims: TokenClaims): Promise<Principal> {

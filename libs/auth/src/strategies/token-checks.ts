@@ -1,11 +1,39 @@
 import { normalizeIp, UnauthorizedError } from '@app/common';
 import type { SftpgoConfig } from '@app/config';
-import { ExtractJwt } from 'passport-jwt';
+import { PassportStrategy } from '@nestjs/passport';
+import { Passport } from 'passport';
+import { ExtractJwt, Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
 import { TokenRevocationService, tokenHash } from '../token-revocation.service';
-import type { TokenAudience, TokenClaims } from '../token.service';
+import type { TokenAudience, TokenClaims, TokenService } from '../token.service';
 
 /** The bearer token of a request (`Authorization: Bearer`, scheme case-insensitive). */
 export const extractBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
+
+/**
+ * The base of the bearer-token strategies: passport-jwt registered with a private passport
+ * instance (@nestjs/passport's `getPassportInstance` hook, not in its typings), never the
+ * process-wide one, since the guard runs each strategy instance directly.
+ */
+export function BearerTokenStrategy(name: string) {
+  abstract class BearerStrategy extends PassportStrategy(Strategy, name) {
+    getPassportInstance(): object {
+      return new Passport();
+    }
+  }
+  return BearerStrategy;
+}
+
+/** passport-jwt options shared by the admin and user strategies: HS256, 30 s leeway, request passed. */
+export function bearerStrategyOptions(tokens: TokenService): StrategyOptionsWithRequest {
+  return {
+    jwtFromRequest: extractBearer,
+    // jsonwebtoken takes a KeyObject; passport-jwt's typings only list string | Buffer.
+    secretOrKey: tokens.signingKey as unknown as Buffer,
+    algorithms: ['HS256'],
+    jsonWebTokenOptions: { clockTolerance: 30 },
+    passReqToCallback: true,
+  };
+}
 
 /** `httpd.token_validation` bits. */
 export const TokenValidation = { NoIpBinding: 1, CheckSignature: 2 } as const;

@@ -2,14 +2,12 @@ import type { Principal } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { UserAuthService, userLoginProblem } from '@app/users';
 import { Injectable } from '@nestjs/common';
-import { PassportStrategy } from '@nestjs/passport';
-import { Passport } from 'passport';
-import { Strategy } from 'passport-jwt';
 import { TokenRevocationService } from '../token-revocation.service';
 import { TokenAudience, type TokenClaims, TokenService } from '../token.service';
 import {
+  BearerTokenStrategy,
+  bearerStrategyOptions,
   checkTokenEnvelope,
-  extractBearer,
   refuseToken,
   type TokenRequest,
   tokenMatchesState,
@@ -24,26 +22,14 @@ export const USER_JWT = 'user-jwt';
  * -> refused, safer than SFTPGo which re-checks only some of these.
  */
 @Injectable()
-export class UserJwtStrategy extends PassportStrategy(Strategy, USER_JWT) {
+export class UserJwtStrategy extends BearerTokenStrategy(USER_JWT) {
   constructor(
     tokens: TokenService,
     private readonly revocations: TokenRevocationService,
     private readonly users: UserAuthService,
     @InjectConfig() private readonly config: SftpgoConfig,
   ) {
-    super({
-      jwtFromRequest: extractBearer,
-      // jsonwebtoken takes a KeyObject; passport-jwt's typings only list string | Buffer.
-      secretOrKey: tokens.signingKey as unknown as Buffer,
-      algorithms: ['HS256'],
-      jsonWebTokenOptions: { clockTolerance: 30 },
-      passReqToCallback: true,
-    });
-  }
-
-  /** See AdminJwtStrategy: a private passport instance. */
-  getPassportInstance(): object {
-    return new Passport();
+    super(bearerStrategyOptions(tokens));
   }
 
   async validate(request: TokenRequest, claims: TokenClaims): Promise<Principal> {
