@@ -1,5 +1,7 @@
 /** The folder entity (`folders` table). */
 export * from './entities/folder.entity';
+/** Columns shared by the user and group folder mounts. */
+export * from './entities/folder-mount.base';
 /** The /folders module; exports FoldersService. */
 export * from './folders.module';
 /** Folder CRUD and `resolveVirtualFolders` for users' and groups' mounts. */
