@@ -3,6 +3,7 @@ import { AuthModule, RevokedTokenEntity } from '@app/auth';
 import { ApiExceptionFilter, CommonModule, createValidationPipe } from '@app/common';
 import { ConfigModule, type SftpgoConfig } from '@app/config';
 import { DatabaseModule, translateDatabaseError } from '@app/database';
+import { FilesModule } from '@app/files';
 import { MaintenanceModule } from '@app/maintenance';
 import { FolderEntity, FoldersModule } from '@app/folders';
 import { GroupEntity, GroupFolderMappingEntity, GroupsModule } from '@app/groups';
@@ -49,6 +50,7 @@ export class AppModule {
         UsersModule,
         AuthModule,
         MaintenanceModule,
+        FilesModule,
       ],
       providers: [
         { provide: APP_FILTER, useFactory: () => new ApiExceptionFilter([translateDatabaseError]) },

@@ -1,0 +1,552 @@
+import { ApiError, BadRequestError, ForbiddenError, hasPermission, type Principal } from '@app/common';
+import { InjectConfig, type SftpgoConfig } from '@app/config';
+import {
+  ATOMIC_TEMP_PREFIX,
+  canonicalizeVirtualPath,
+  copyTree,
+  type FileInfo,
+  type Filesystem,
+  FsError,
+  FsNotFoundError,
+  FsPermissionError,
+  FsTypeError,
+  isRegularMode,
+  isVirtualPathWithin,
+  type ResolvedPath,
+  type UserVfs,
+  UserVfsFactory,
+} from '@app/storage';
+import { type EffectiveUser, UsersService } from '@app/users';
+import { Injectable } from '@nestjs/common';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { posix } from 'node:path';
+import { Readable } from 'node:stream';
+import { type DirEntryWire, toDirEntry, virtualDirEntry } from './dir-entry';
+import {
+  ERR_PERMISSION,
+  ERR_SPACE_LIMIT,
+  ERR_UNSUPPORTED,
+  filesApiError,
+  quote,
+  withMessage,
+} from './files-errors';
+import {
+  contentDisposition,
+  contentTypeFor,
+  evaluatePreconditions,
+  headerValue,
+  httpDate,
+  ifRangeAllows,
+  parseRange,
+  weakEtag,
+} from './http-download';
+import { ClientAbortError, receiveBody } from './upload-body';
+
+/** A response the controller writes as is: status, headers and a streamed (or empty) body. */
+export interface FileResponse {
+  status: number;
+  headers: Record<string, string>;
+  body?: Readable;
+}
+
+/** SFTPGo's reply to write endpoints. */
+export interface MessageResponse {
+  message: string;
+}
+
+/** A raw query value as the HTTP layer gives it (repeated keys arrive as arrays). */
+export type QueryValue = string | string[] | undefined;
+
+/** SFTPGo's `util.MaxRecursion`. */
+const MAX_DEPTH = 1000;
+/** Listing entries sent per chunk (SFTPGo sends 1000 per batch). */
+const LIST_CHUNK = 1000;
+
+interface UserContext {
+  user: EffectiveUser;
+  vfs: UserVfs;
+}
+
+/** Go's `url.Query().Get`: the first value, undefined when the key is absent. */
+function firstValue(value: QueryValue): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** `mkdir_parents`: only the exact string `true` counts (SFTPGo's `getBoolQueryParam`). */
+function isTrue(value: QueryValue): boolean {
+  return firstValue(value) === 'true';
+}
+
+const parentOf = (virtualPath: string): string => posix.dirname(virtualPath);
+
+function anyPermission(ctx: UserContext, dir: string, perms: string[]): boolean {
+  return perms.some((perm) => hasPermission(ctx.user.permissions, dir, perm));
+}
+
+/** True when a permission entry other than `/` could apply below `dir` (a deeper key or a glob). */
+function hasPermissionsBelow(ctx: UserContext, dir: string): boolean {
+  return Object.keys(ctx.user.permissions).some(
+    (key) => /[*?[\\]/.test(key) || (key !== dir && key !== '/' && isVirtualPathWithin(dir, key)),
+  );
+}
+
+async function lstatOrUndefined(fs: Filesystem, path: string): Promise<FileInfo | undefined> {
+  try {
+    return await fs.lstat(path);
+  } catch (err) {
+    if (err instanceof FsNotFoundError) return undefined;
+    throw err;
+  }
+}
+
+/**
+ * The user file API (`/user/dirs`, `/user/files`, `/user/files/upload`): SFTPGo's checks, permissions
+ * and messages over the user's virtual filesystem. Every path goes through the storage resolver
+ * (canonicalised, routed to its mount) before any permission is evaluated on the canonical path.
+ */
+@Injectable()
+export class FilesService {
+  constructor(
+    private readonly users: UsersService,
+    private readonly vfsFactory: UserVfsFactory,
+    @InjectConfig() private readonly config: SftpgoConfig,
+  ) {}
+
+  /** `GET /user/dirs`: the entries of a directory, streamed as a JSON array. */
+  async listDir(principal: Principal, rawPath: QueryValue): Promise<FileResponse> {
+    const ctx = await this.context(principal, false);
+    return withMessage('Unable to get directory lister', async () => {
+      const dir = this.virtualPath(ctx, rawPath);
+      if (!hasPermission(ctx.user.permissions, dir, 'list')) throw new FsPermissionError(dir);
+      const mounts = ctx.vfs.mountsUnder(dir);
+      const { fs, fsPath } = ctx.vfs.resolve(dir);
+      const iterator = fs.list(fsPath)[Symbol.asyncIterator]();
+      // The first batch is read before the status is sent, so a missing or unreadable directory
+      // gets its 404/403; a failure later can only abort the connection (as SFTPGo).
+      let first: IteratorResult<FileInfo>;
+      try {
+        first = await iterator.next();
+      } catch (err) {
+        // A mount point or a directory leading to mounts exists even when not on the parent storage.
+        if (!(err instanceof FsNotFoundError && (mounts.length > 0 || ctx.vfs.mountAt(dir)))) throw err;
+        first = { done: true, value: undefined };
+      }
+      const body = Readable.from(listingJson(mounts, first, iterator), { objectMode: false });
+      return {
+        status: 200,
+        headers: { 'content-type': 'application/json; charset=utf-8', 'accept-ranges': 'none' },
+        body,
+      };
+    });
+  }
+
+  /** `POST /user/dirs`: creates a directory (and, with `mkdir_parents=true`, its missing parents). */
+  async createDir(
+    principal: Principal,
+    rawPath: QueryValue,
+    mkdirParents: QueryValue,
+  ): Promise<MessageResponse> {
+    const ctx = await this.context(principal, true);
+    const path = this.virtualPath(ctx, rawPath);
+    const message = `Unable to create directory ${quote(path)}`;
+    if (ctx.vfs.mountAt(path)) throw new ApiError(403, ERR_PERMISSION, message);
+    if (!hasPermission(ctx.user.permissions, parentOf(path), 'create_dirs')) {
+      throw new ApiError(403, ERR_PERMISSION, message);
+    }
+    if (isTrue(mkdirParents)) await this.ensureParents(ctx, parentOf(path), path);
+    await withMessage(message, async () => {
+      const { fs, fsPath } = ctx.vfs.resolve(path);
+      await fs.mkdir(fsPath);
+    });
+    return { message: `Directory ${quote(path)} created` };
+  }
+
+  /** `PATCH /user/dirs` and `PATCH /user/files`: SFTPGo's `renameUserFsEntry`. */
+  async rename(principal: Principal, rawPath: QueryValue, rawTarget: QueryValue): Promise<MessageResponse> {
+    const ctx = await this.context(principal, true);
+    const source = this.virtualPath(ctx, rawPath);
+    const target = this.virtualPath(ctx, rawTarget);
+    const message = `Unable to rename ${quote(source)} => ${quote(target)}`;
+    if (source === target) {
+      throw new ApiError(400, `the rename source and target cannot be the same: ${ERR_UNSUPPORTED}`, message);
+    }
+    await withMessage(message, async () => {
+      if (source === '/' || target === '/' || ctx.vfs.mountAt(source) || ctx.vfs.mountAt(target)) {
+        throw new FsPermissionError(source);
+      }
+      const src = ctx.vfs.resolve(source);
+      const dst = ctx.vfs.resolve(target);
+      const info = await src.fs.lstat(src.fsPath);
+      if (!this.canRename(ctx, source, target, info.isDir)) throw new FsPermissionError(source);
+      if (info.isDir) {
+        if (isVirtualPathWithin(source, target)) {
+          throw new ApiError(
+            400,
+            `nested rename ${quote(source)} => ${quote(target)} is not supported`,
+            message,
+          );
+        }
+        if (ctx.vfs.hasMountsInside(source) || ctx.vfs.hasMountsInside(target)) {
+          throw new ApiError(400, ERR_UNSUPPORTED, message);
+        }
+        if (hasPermissionsBelow(ctx, source)) await this.checkTreeRename(ctx, src, source, target, 0);
+      }
+      const existing = await lstatOrUndefined(dst.fs, dst.fsPath);
+      if (existing?.isDir) throw new ApiError(400, ERR_UNSUPPORTED, message);
+      if (existing && !hasPermission(ctx.user.permissions, parentOf(target), 'overwrite')) {
+        throw new FsPermissionError(target);
+      }
+      if (src.mount.virtualPath === dst.mount.virtualPath) {
+        await src.fs.rename(src.fsPath, dst.fsPath);
+        return;
+      }
+      // Different mounts are different storages: copy, then remove the source (as SFTPGo).
+      await copyTree(src.fs, src.fsPath, dst.fs, dst.fsPath);
+      await src.fs.remove(src.fsPath, { recursive: true });
+    });
+    return { message: `${quote(source)} renamed to ${quote(target)}` };
+  }
+
+  /** `DELETE /user/dirs`: recursive delete (a file or symlink path is deleted as a file). */
+  async deleteDir(principal: Principal, rawPath: QueryValue): Promise<MessageResponse> {
+    const ctx = await this.context(principal, true);
+    const path = this.virtualPath(ctx, rawPath);
+    const message = `Unable to delete directory ${quote(path)}`;
+    await withMessage(message, async () => {
+      if (path === '/') throw new FsPermissionError(path, 'removing the root is not allowed');
+      if (ctx.vfs.mountAt(path)) {
+        throw new ApiError(403, `removing virtual folders is not allowed: ${ERR_PERMISSION}`, message);
+      }
+      if (ctx.vfs.hasMountsInside(path)) throw new ApiError(400, ERR_UNSUPPORTED, message);
+      const { fs, fsPath } = ctx.vfs.resolve(path);
+      const info = await fs.lstat(fsPath);
+      if (!info.isDir) {
+        if (!anyPermission(ctx, parentOf(path), ['delete_files', 'delete']))
+          throw new FsPermissionError(path);
+        await fs.remove(fsPath);
+        return;
+      }
+      if (!anyPermission(ctx, parentOf(path), ['delete_dirs', 'delete'])) throw new FsPermissionError(path);
+      await this.checkTreeDelete(ctx, fs, fsPath, path, 0);
+      await fs.remove(fsPath, { recursive: true });
+    });
+    return { message: `Directory ${quote(path)} deleted` };
+  }
+
+  /** `DELETE /user/files`: a file or a symlink (never its target); directories are refused. */
+  async deleteFile(principal: Principal, rawPath: QueryValue): Promise<MessageResponse> {
+    const ctx = await this.context(principal, true);
+    const path = this.virtualPath(ctx, rawPath);
+    const message = `Unable to delete file ${quote(path)}`;
+    await withMessage(message, async () => {
+      const { fs, fsPath } = ctx.vfs.resolve(path);
+      const info = await fs.lstat(fsPath);
+      if (info.isDir) {
+        throw new ApiError(400, ERR_UNSUPPORTED, `Unable delete ${quote(path)}, it is not a file/symlink`);
+      }
+      if (!anyPermission(ctx, parentOf(path), ['delete_files', 'delete'])) throw new FsPermissionError(path);
+      await fs.remove(fsPath);
+    });
+    return { message: `File ${quote(path)} deleted` };
+  }
+
+  /** `GET /user/files`: the file, streamed, with ranges and conditional requests. */
+  async download(
+    principal: Principal,
+    rawPath: QueryValue,
+    headers: IncomingHttpHeaders,
+    method: string,
+  ): Promise<FileResponse> {
+    const ctx = await this.context(principal, false);
+    const path = withMessageSync('Unable to stat the requested file', () => this.virtualPath(ctx, rawPath));
+    if (path === '/') throw new ApiError(400, ERR_UNSUPPORTED, 'Please set the path to a valid file');
+    const { resolved, info } = await withMessage('Unable to stat the requested file', async () => {
+      if (!hasPermission(ctx.user.permissions, parentOf(path), 'list')) throw new FsPermissionError(path);
+      const target = ctx.vfs.resolve(path);
+      return { resolved: target, info: await target.fs.stat(target.fsPath) };
+    });
+    if (info.isDir) {
+      throw new ApiError(
+        400,
+        ERR_UNSUPPORTED,
+        `Please set the path to a valid file, ${quote(path)} is a directory`,
+      );
+    }
+    if (!hasPermission(ctx.user.permissions, parentOf(path), 'download')) {
+      throw new ApiError(403, `unable to read file ${quote(path)}: ${ERR_PERMISSION}`, 'Forbidden');
+    }
+    if (!isRegularMode(info.mode)) {
+      throw new ApiError(400, `unable to read file ${quote(path)}: ${ERR_UNSUPPORTED}`, 'Bad Request');
+    }
+    const validators = { size: info.size, mtime: info.mtime };
+    const common: Record<string, string> = {
+      etag: weakEtag(validators),
+      'last-modified': httpDate(info.mtime),
+    };
+    const precondition = evaluatePreconditions(headers, validators);
+    if (precondition === 'not-modified') return { status: 304, headers: common };
+    if (precondition === 'failed') throw new ApiError(412, '', 'Precondition Failed');
+
+    const rangeHeader = headerValue(headers.range);
+    const range = ifRangeAllows(headers, validators)
+      ? parseRange(rangeHeader, info.size)
+      : { kind: 'full' as const };
+    if (range.kind === 'unsatisfiable') {
+      throw new ApiError(
+        416,
+        `unsupported range ${quote(rangeHeader ?? '')}`,
+        'Requested Range Not Satisfiable',
+        {
+          'content-range': `bytes */${info.size}`,
+        },
+      );
+    }
+    const start = range.kind === 'partial' ? range.start : 0;
+    const end = range.kind === 'partial' ? range.end : info.size - 1;
+    const responseHeaders: Record<string, string> = {
+      ...common,
+      'content-type': contentTypeFor(info.name),
+      'content-disposition': contentDisposition(posix.basename(path)),
+      'x-content-type-options': 'nosniff',
+      'accept-ranges': 'bytes',
+      'content-length': String(end - start + 1),
+    };
+    const status = range.kind === 'partial' ? 206 : 200;
+    if (range.kind === 'partial') responseHeaders['content-range'] = `bytes ${start}-${end}/${info.size}`;
+    const body = await withMessage('Forbidden', async () => {
+      // Bounded to the size announced in Content-Length, even if the file grows meanwhile.
+      const stream = await resolved.fs.createReadStream(
+        resolved.fsPath,
+        info.size > 0 ? { start, end } : undefined,
+      );
+      if (method !== 'HEAD' && info.size > 0) return stream;
+      stream.destroy();
+      // Empty, not undefined: Fastify would then rewrite Content-Length to 0 on HEAD.
+      return Readable.from([]);
+    });
+    return { status, headers: responseHeaders, body };
+  }
+
+  /** `POST /user/files/upload`: the raw body, streamed to an atomic write committed when complete. */
+  async upload(
+    principal: Principal,
+    rawPath: QueryValue,
+    mkdirParents: QueryValue,
+    request: IncomingMessage,
+  ): Promise<MessageResponse> {
+    const ctx = await this.context(principal, true);
+    if (firstValue(rawPath) === undefined) throw new BadRequestError('please set a file path');
+    const path = this.virtualPath(ctx, rawPath);
+    const writeMessage = `Unable to write file ${quote(path)}`;
+    if (path === '/' || ctx.vfs.mountAt(path)) throw new ApiError(400, ERR_UNSUPPORTED, writeMessage);
+    if (isTrue(mkdirParents)) await this.ensureParents(ctx, parentOf(path), path);
+    const { fs, fsPath } = withMessageSync(writeMessage, () => ctx.vfs.resolve(path));
+    const maxSize = this.maxUploadSize(ctx.user);
+    const write = await withMessage(writeMessage, async () => {
+      const existing = await lstatOrUndefined(fs, fsPath);
+      if (existing?.isDir) throw new FsTypeError(path, 'is a directory');
+      // Replacing a symlink is a new file (SFTPGo): `upload`, not `overwrite`.
+      const perm = existing && !existing.isSymlink ? 'overwrite' : 'upload';
+      if (!hasPermission(ctx.user.permissions, parentOf(path), perm)) throw new FsPermissionError(path);
+      const declared = Number(headerValue(request.headers['content-length']) ?? NaN);
+      if (maxSize > 0 && declared > maxSize) {
+        throw new ApiError(413, ERR_SPACE_LIMIT, `Error saving file ${quote(path)}`, { connection: 'close' });
+      }
+      return fs.createAtomicWrite(fsPath, { maxSize });
+    });
+    try {
+      await receiveBody(request, write.stream);
+      await write.commit();
+    } catch (err) {
+      await write.abort().catch(() => undefined);
+      if (err instanceof ClientAbortError)
+        throw new ApiError(400, err.message, `Error saving file ${quote(path)}`);
+      throw filesApiError(err, `Error saving file ${quote(path)}`);
+    }
+    await this.applyMtime(ctx, path, fs, fsPath, request.headers['x-sftpgo-mtime']);
+    return { message: 'Upload completed' };
+  }
+
+  /** The effective user and its filesystem; write endpoints honour the `write-disabled` restriction. */
+  private async context(principal: Principal, write: boolean): Promise<UserContext> {
+    if (principal.mustChangePassword) {
+      throw new ForbiddenError(
+        'Password change required. Please set a new password to continue to use your account',
+        '',
+      );
+    }
+    if (write && principal.permissions.includes('write-disabled')) throw new ForbiddenError();
+    const user = await this.users.getEffectiveUser(principal.username);
+    if (!user) throw new ApiError(404, 'Not Found', 'Unable to retrieve your user');
+    return { user, vfs: this.vfsFactory.create(user) };
+  }
+
+  /**
+   * SFTPGo's `GetCleanedPath`: missing or empty -> the start directory (or `/`); a relative path is
+   * taken from the start directory; then the one canonical form (NUL/control characters -> 400).
+   */
+  private virtualPath(ctx: UserContext, raw: QueryValue): string {
+    const value = firstValue(raw) ?? '';
+    const start = ctx.user.filters.start_directory ?? '';
+    try {
+      if (value === '') return canonicalizeVirtualPath(start || '/');
+      if (start && !value.startsWith('/')) return canonicalizeVirtualPath(`${start}/${value}`);
+      return canonicalizeVirtualPath(value);
+    } catch (err) {
+      throw filesApiError(err, 'Invalid path');
+    }
+  }
+
+  /** The smaller non-zero of the user's `max_upload_file_size` and the server's (0 = unlimited). */
+  private maxUploadSize(user: EffectiveUser): number {
+    const limits = [user.filters.max_upload_file_size ?? 0, this.config.httpd.max_upload_file_size ?? 0];
+    const set = limits.filter((n) => Number.isSafeInteger(n) && n > 0);
+    return set.length > 0 ? Math.min(...set) : 0;
+  }
+
+  /** `X-SFTPGO-MTIME` (ms): applied when parseable and `chtimes` is granted; otherwise ignored (SFTPGo). */
+  private async applyMtime(
+    ctx: UserContext,
+    path: string,
+    fs: Filesystem,
+    fsPath: string,
+    header: string | string[] | undefined,
+  ): Promise<void> {
+    const value = headerValue(header)?.trim();
+    if (!value || !/^-?\d+$/.test(value)) return;
+    const ms = Number(value);
+    if (!Number.isSafeInteger(ms) || !hasPermission(ctx.user.permissions, parentOf(path), 'chtimes')) return;
+    await fs.setTimes(fsPath, ms, ms).catch(() => undefined);
+  }
+
+  /**
+   * `mkdir_parents=true` (SFTPGo's `CheckParentDirs`): creates each missing ancestor of `target`
+   * top-down, each needing `create_dirs` on its own parent.
+   */
+  private async ensureParents(ctx: UserContext, dir: string, target: string): Promise<void> {
+    const message = 'Error checking parent directories';
+    let current = '/';
+    for (const part of dir === '/' ? [] : dir.slice(1).split('/')) {
+      current = posix.join(current, part);
+      const step = current;
+      await withMessage(message, async () => {
+        const { fs, fsPath } = ctx.vfs.resolve(step);
+        let info: FileInfo | undefined;
+        try {
+          info = await fs.stat(fsPath);
+        } catch (err) {
+          if (!(err instanceof FsNotFoundError)) throw err;
+        }
+        if (info) {
+          if (!info.isDir) throw new FsTypeError(step, 'not a directory');
+          return;
+        }
+        if (!hasPermission(ctx.user.permissions, parentOf(step), 'create_dirs')) {
+          const detail = `unable to check/create missing parent dir ${quote(step)} for virtual path ${quote(target)}`;
+          throw new ApiError(403, `${detail}: ${ERR_PERMISSION}`, message);
+        }
+        await fs.mkdir(fsPath);
+      });
+    }
+  }
+
+  /** SFTPGo's `hasRenamePerms`: `rename` on both parents, or the file/dir specific permission. */
+  private canRename(ctx: UserContext, source: string, target: string, isDir: boolean): boolean {
+    const both = (perms: string[]) =>
+      anyPermission(ctx, parentOf(source), perms) && anyPermission(ctx, parentOf(target), perms);
+    if (both(['rename'])) return true;
+    return both(isDir ? ['rename_dirs'] : ['rename_files']);
+  }
+
+  /** With permissions defined below the source, every moved entry must be renamable (SFTPGo's walk). */
+  private async checkTreeRename(
+    ctx: UserContext,
+    src: ResolvedPath,
+    source: string,
+    target: string,
+    depth: number,
+  ): Promise<void> {
+    if (depth > MAX_DEPTH) throw new FsError('LOOP', `${source}: maximum directory depth exceeded`, source);
+    const fsDir = depth === 0 ? src.fsPath : posix.join(src.fsPath, posix.relative(src.virtualPath, source));
+    for await (const entry of src.fs.list(fsDir)) {
+      const from = posix.join(source, entry.name);
+      const to = posix.join(target, entry.name);
+      if (!this.canRename(ctx, from, to, entry.isDir)) throw new FsPermissionError(from);
+      if (entry.isDir) await this.checkTreeRename(ctx, src, from, to, depth + 1);
+    }
+  }
+
+  /**
+   * SFTPGo's recursive delete needs `list` on each directory, `delete_files`/`delete` for each file and
+   * `delete_dirs`/`delete` for each sub-directory. Checked before anything is removed (SFTPGo stops
+   * half-way); without deeper permission entries the directory's own permissions decide for the tree.
+   */
+  private async checkTreeDelete(
+    ctx: UserContext,
+    fs: Filesystem,
+    fsDir: string,
+    dir: string,
+    depth: number,
+  ): Promise<void> {
+    if (depth > MAX_DEPTH) throw new FsError('LOOP', `${dir}: maximum directory depth exceeded`, dir);
+    const uniform = !hasPermissionsBelow(ctx, dir);
+    if (uniform && anyPermission(ctx, dir, ['delete']) && hasPermission(ctx.user.permissions, dir, 'list')) {
+      return;
+    }
+    if (!hasPermission(ctx.user.permissions, dir, 'list')) throw new FsPermissionError(dir);
+    for await (const entry of fs.list(fsDir)) {
+      const child = posix.join(dir, entry.name);
+      if (entry.isDir) {
+        if (!anyPermission(ctx, dir, ['delete_dirs', 'delete'])) throw new FsPermissionError(child);
+        await this.checkTreeDelete(ctx, fs, posix.join(fsDir, entry.name), child, depth + 1);
+      } else if (!anyPermission(ctx, dir, ['delete_files', 'delete'])) {
+        throw new FsPermissionError(child);
+      }
+    }
+  }
+}
+
+/** Synchronous {@link withMessage}. */
+function withMessageSync<T>(message: string, op: () => T): T {
+  try {
+    return op();
+  } catch (err) {
+    throw filesApiError(err, message);
+  }
+}
+
+/**
+ * The listing as JSON text in chunks: the mounts' synthetic directories first, then the storage
+ * entries (hiding those a mount shadows and in-progress upload temp files).
+ */
+async function* listingJson(
+  mounts: { name: string }[],
+  first: IteratorResult<FileInfo>,
+  iterator: AsyncIterator<FileInfo>,
+): AsyncGenerator<string> {
+  const shadowed = new Set(mounts.map((m) => m.name));
+  const entries: DirEntryWire[] = mounts.map((m) => virtualDirEntry(m.name));
+  let chunk = '[';
+  let count = 0;
+  const add = (entry: DirEntryWire) => {
+    chunk += `${count > 0 ? ',' : ''}${JSON.stringify(entry)}`;
+    count += 1;
+  };
+  try {
+    entries.forEach(add);
+    let next = first;
+    while (!next.done) {
+      const info = next.value;
+      if (!shadowed.has(info.name) && !info.name.startsWith(ATOMIC_TEMP_PREFIX)) add(toDirEntry(info));
+      if (count % LIST_CHUNK === 0 && chunk.length > 1) {
+        yield chunk;
+        chunk = '';
+      }
+      next = await iterator.next();
+    }
+    yield `${chunk}]`;
+  } finally {
+    // Closes the directory handle when the client goes away mid-listing.
+    await iterator.return?.();
+  }
+}
