@@ -3,6 +3,7 @@
 // node:http server as the ceiling. Loopback only, bounded in time. Needs `npm run build` first.
 import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
+import { benchFiles } from './bench-files.mjs';
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -132,6 +133,7 @@ async function main() {
     console.log(`  /api/v2/token     ${(tokens / ceiling).toFixed(2)}`);
     console.log(`  /api/v2/users     ${(listDeep / listFirst).toFixed(2)} (last page of ${inserted + 100} users against a list of 100)`);
     console.log(`server RSS after the run: ${rss.toFixed(0)} MiB`);
+    await benchFiles({ url, pid: child.pid, token, freePort });
   } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));

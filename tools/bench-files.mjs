@@ -1,0 +1,137 @@
+// The file-transfer part of `npm run bench`: our user file API against a minimal node:http server
+// that pipes a request to a file and a file to a response (each in its own process, loopback only).
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const GIB = 1024 * 1024 * 1024;
+const CHUNK = Buffer.alloc(1024 * 1024, 7);
+const SMALL = Buffer.alloc(4096, 9);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+const BIG = Number(process.env.BENCH_BIG_BYTES ?? GIB);
+
+const RAW_SERVER = `
+const http = require('node:http'), fs = require('node:fs'), path = require('node:path');
+const root = process.argv[1];
+http.createServer((req, res) => {
+  const url = new URL(req.url, 'http://x');
+  const file = path.join(root, path.basename(url.searchParams.get('path') || 'f'));
+  if (req.method === 'POST') {
+    const out = fs.createWriteStream(file + '.tmp');
+    req.pipe(out);
+    out.on('finish', () => fs.rename(file + '.tmp', file, () => { res.writeHead(201); res.end('{}'); }));
+  } else if (url.pathname === '/list') {
+    const dir = path.join(root, 'many');
+    const entries = fs.readdirSync(dir).map((name) => { const s = fs.statSync(path.join(dir, name)); return { name, size: s.size, mode: s.mode, last_modified: s.mtime }; });
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify(entries));
+  } else {
+    fs.stat(file, (err, st) => {
+      if (err) { res.writeHead(404); return res.end(); }
+      res.writeHead(200, { 'content-length': st.size });
+      fs.createReadStream(file).pipe(res);
+    });
+  }
+}).listen(Number(process.argv[2]), '127.0.0.1', () => console.log('up'));
+`;
+
+function peakRssMiB(pid) {
+  return Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))[1]) / 1024;
+}
+
+function upload(url, bytes, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const req = request(url, { method: 'POST', headers: { 'content-length': bytes, ...headers }, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode < 300 ? resolve(Number(process.hrtime.bigint() - started) / 1e9) : reject(new Error(`upload: ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    let sent = 0;
+    const pump = () => {
+      while (sent < bytes) {
+        const piece = CHUNK.subarray(0, Math.min(CHUNK.length, bytes - sent));
+        sent += piece.length;
+        if (!req.write(piece)) return req.once('drain', pump);
+      }
+      req.end();
+    };
+    pump();
+  });
+}
+
+function download(url, headers = {}) {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    request(url, { headers, agent: false }, (res) => {
+      let bytes = 0;
+      res.on('data', (c) => (bytes += c.length));
+      res.on('end', () => (res.statusCode === 200 ? resolve({ seconds: Number(process.hrtime.bigint() - started) / 1e9, bytes }) : reject(new Error(`download: ${res.statusCode}`))));
+    }).on('error', reject).end();
+  });
+}
+
+async function rps(url, options) {
+  const result = await autocannon({ url, connections: 16, duration: SECONDS, ...options });
+  if (result.non2xx + result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+  return result.requests.average;
+}
+
+const line = (title, ours, raw, unit) =>
+  console.log(`${title.padEnd(40)} ${ours.toFixed(0).padStart(8)} ${unit}   raw ${raw.toFixed(0).padStart(8)} ${unit}   ratio ${(ours / raw).toFixed(2)}`);
+
+/** Runs the file cases against a started server (`url`, `pid`, an admin `token`, a `freePort`). */
+export async function benchFiles({ url, pid, token, freePort }) {
+  const home = mkdtempSync(join(tmpdir(), 'sftpgo-bench-home-'));
+  const rawRoot = mkdtempSync(join(tmpdir(), 'sftpgo-bench-raw-'));
+  const port = await freePort();
+  const raw = spawn(process.execPath, ['-e', RAW_SERVER, rawRoot, String(port)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => raw.stdout.once('data', resolve));
+  const rawUrl = `http://127.0.0.1:${port}`;
+  try {
+    const created = await fetch(`${url}/api/v2/users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'bench-files', password: 'bench-files-Pa55!', status: 1, home_dir: home, permissions: { '/': ['*'] } }),
+    });
+    if (created.status !== 201) throw new Error(`creating the bench user: ${created.status} ${await created.text()}`);
+    const basic = `Basic ${Buffer.from('bench-files:bench-files-Pa55!').toString('base64')}`;
+    const userToken = (await (await fetch(`${url}/api/v2/user/token`, { headers: { authorization: basic } })).json()).access_token;
+    const auth = { authorization: `Bearer ${userToken}` };
+    console.log(`\nuser file API (big transfers: ${(BIG / GIB).toFixed(2)} GiB; small: 4 KiB at concurrency 16, ${SECONDS} s)`);
+
+    const rssBefore = peakRssMiB(pid);
+    const upOurs = await upload(`${url}/api/v2/user/files/upload?path=/big.bin`, BIG, auth);
+    const peak = peakRssMiB(pid);
+    const upRaw = await upload(`${rawUrl}/?path=big.bin`, BIG);
+    line('upload, big file', BIG / upOurs / 2 ** 20, BIG / upRaw / 2 ** 20, 'MiB/s');
+    const downOurs = await download(`${url}/api/v2/user/files?path=/big.bin`, auth);
+    const downRaw = await download(`${rawUrl}/?path=big.bin`);
+    line('download, big file', downOurs.bytes / downOurs.seconds / 2 ** 20, downRaw.bytes / downRaw.seconds / 2 ** 20, 'MiB/s');
+    rmSync(join(home, 'big.bin'), { force: true });
+    rmSync(join(rawRoot, 'big.bin'), { force: true });
+
+    const smallUpOurs = await rps(`${url}/api/v2/user/files/upload?path=/small.bin`, { method: 'POST', body: SMALL, headers: auth });
+    const smallUpRaw = await rps(`${rawUrl}/?path=small.bin`, { method: 'POST', body: SMALL });
+    line('upload, 4 KiB', smallUpOurs, smallUpRaw, 'req/s');
+    const smallDownOurs = await rps(`${url}/api/v2/user/files?path=/small.bin`, { headers: auth });
+    const smallDownRaw = await rps(`${rawUrl}/?path=small.bin`);
+    line('download, 4 KiB', smallDownOurs, smallDownRaw, 'req/s');
+
+    for (const root of [home, rawRoot]) {
+      mkdirSync(join(root, 'many'), { recursive: true });
+      for (let i = 0; i < 1000; i++) writeFileSync(join(root, 'many', `f-${i}.txt`), 'x');
+    }
+    const listOurs = await rps(`${url}/api/v2/user/dirs?path=/many`, { headers: auth });
+    const listRaw = await rps(`${rawUrl}/list`);
+    line('GET /user/dirs, 1,000 entries', listOurs, listRaw, 'req/s');
+    console.log(`server peak RSS: ${peak.toFixed(0)} MiB after the big upload (${rssBefore.toFixed(0)} MiB before)`);
+  } finally {
+    raw.kill();
+    rmSync(home, { recursive: true, force: true });
+    rmSync(rawRoot, { recursive: true, force: true });
+  }
+}
