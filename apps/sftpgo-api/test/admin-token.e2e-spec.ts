@@ -182,6 +182,20 @@ describe('admin tokens (GET /api/v2/token, /api/v2/logout)', () => {
     }
   });
 
+  it('answers every one of 20 concurrent first requests of a fresh token', async () => {
+    await insertAdmin(db, 'burst-admin', await bcrypt.hash('secret', 4));
+    const token = await app.token({ username: 'burst-admin', password: 'secret' });
+    const statuses = await Promise.all(
+      Array.from({ length: 20 }, () =>
+        Promise.race([
+          app.request('/api/v2/version', { bearer: token }).then((res) => res.status),
+          sleep(10_000).then(() => 'no answer'),
+        ]),
+      ),
+    );
+    expect(statuses).toEqual(Array.from({ length: 20 }, () => 200));
+  });
+
   it('refuses a token used from another client IP', async () => {
     const token = await app.token(ADMIN, '127.0.0.1');
     expect((await app.request('/api/v2/version', { bearer: token, localAddress: '127.0.0.1' })).status).toBe(

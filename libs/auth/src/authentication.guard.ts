@@ -29,8 +29,11 @@ function tokenProblem(info: unknown): string {
  */
 function authenticate(strategy: Strategy, request: unknown, response: unknown): Promise<Principal> {
   return new Promise((resolve, reject) => {
+    // Passport augments a strategy *instance* in place (success/fail/error per request): handing it
+    // the shared instance lets concurrent requests overwrite each other's callbacks and hang. A
+    // per-request object inheriting from the strategy keeps each request's callbacks its own.
     const middleware = passport.authenticate(
-      strategy,
+      Object.create(strategy) as Strategy,
       { session: false },
       (error: unknown, principal: Principal | false, info: unknown) => {
         if (error) return reject(error);
