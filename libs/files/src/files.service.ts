@@ -20,7 +20,7 @@ import { type EffectiveUser, UsersService } from '@app/users';
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { posix } from 'node:path';
-import { Readable } from 'node:stream';
+import { Readable, type Writable } from 'node:stream';
 import { type DirEntryWire, toDirEntry, virtualDirEntry } from './dir-entry';
 import {
   ERR_PERMISSION,
@@ -40,6 +40,7 @@ import {
   parseRange,
   weakEtag,
 } from './http-download';
+import { QuotaService } from './quota.service';
 import { ClientAbortError, receiveBody } from './upload-body';
 
 /** A response the controller writes as is: status, headers and a streamed (or empty) body. */
@@ -110,6 +111,7 @@ export class FilesService {
     private readonly users: UsersService,
     private readonly vfsFactory: UserVfsFactory,
     @InjectConfig() private readonly config: SftpgoConfig,
+    private readonly quota: QuotaService,
   ) {}
 
   /** `GET /user/dirs`: the entries of a directory, streamed as a JSON array. */
@@ -196,13 +198,16 @@ export class FilesService {
       if (existing && !hasPermission(ctx.user.permissions, parentOf(target), 'overwrite')) {
         throw new FsPermissionError(target);
       }
-      if (src.mount.virtualPath === dst.mount.virtualPath) {
-        await src.fs.rename(src.fsPath, dst.fsPath);
-        return;
-      }
-      // Different mounts are different storages: copy, then remove the source (as SFTPGo).
-      await copyTree(src.fs, src.fsPath, dst.fs, dst.fsPath);
-      await src.fs.remove(src.fsPath, { recursive: true });
+      // Quota: an overwritten file is released; between counters the target is charged first (413).
+      await this.quota.move(ctx.user, src, dst, message, async () => {
+        if (src.mount.virtualPath === dst.mount.virtualPath) {
+          await src.fs.rename(src.fsPath, dst.fsPath);
+          return;
+        }
+        // Different mounts are different storages: copy, then remove the source (as SFTPGo).
+        await copyTree(src.fs, src.fsPath, dst.fs, dst.fsPath);
+        await src.fs.remove(src.fsPath, { recursive: true });
+      });
     });
     return { message: `${quote(source)} renamed to ${quote(target)}` };
   }
@@ -218,17 +223,18 @@ export class FilesService {
         throw new ApiError(403, `removing virtual folders is not allowed: ${ERR_PERMISSION}`, message);
       }
       if (ctx.vfs.hasMountsInside(path)) throw new ApiError(400, ERR_UNSUPPORTED, message);
-      const { fs, fsPath } = ctx.vfs.resolve(path);
+      const resolved = ctx.vfs.resolve(path);
+      const { fs, fsPath } = resolved;
       const info = await fs.lstat(fsPath);
       if (!info.isDir) {
         if (!anyPermission(ctx, parentOf(path), ['delete_files', 'delete']))
           throw new FsPermissionError(path);
-        await fs.remove(fsPath);
+        await this.quota.removeFile(ctx.user, resolved, () => fs.remove(fsPath));
         return;
       }
       if (!anyPermission(ctx, parentOf(path), ['delete_dirs', 'delete'])) throw new FsPermissionError(path);
       await this.checkTreeDelete(ctx, fs, fsPath, path, 0);
-      await fs.remove(fsPath, { recursive: true });
+      await this.quota.removeTree(ctx.user, resolved, () => fs.remove(fsPath, { recursive: true }));
     });
     return { message: `Directory ${quote(path)} deleted` };
   }
@@ -239,13 +245,14 @@ export class FilesService {
     const path = this.virtualPath(ctx, rawPath);
     const message = `Unable to delete file ${quote(path)}`;
     await withMessage(message, async () => {
-      const { fs, fsPath } = ctx.vfs.resolve(path);
+      const resolved = ctx.vfs.resolve(path);
+      const { fs, fsPath } = resolved;
       const info = await fs.lstat(fsPath);
       if (info.isDir) {
         throw new ApiError(400, ERR_UNSUPPORTED, `Unable delete ${quote(path)}, it is not a file/symlink`);
       }
       if (!anyPermission(ctx, parentOf(path), ['delete_files', 'delete'])) throw new FsPermissionError(path);
-      await fs.remove(fsPath);
+      await this.quota.removeFile(ctx.user, resolved, () => fs.remove(fsPath));
     });
     return { message: `File ${quote(path)} deleted` };
   }
@@ -278,6 +285,8 @@ export class FilesService {
     if (!isRegularMode(info.mode)) {
       throw new ApiError(400, `unable to read file ${quote(path)}: ${ERR_UNSUPPORTED}`, 'Bad Request');
     }
+    // Transfer quota: no download allowance left -> 403 (SFTPGo's reader check, HEAD included).
+    await this.quota.checkDownload(ctx.user, path);
     const validators = { size: info.size, mtime: info.mtime };
     const common: Record<string, string> = {
       etag: weakEtag(validators),
@@ -313,16 +322,22 @@ export class FilesService {
     };
     const status = range.kind === 'partial' ? 206 : 200;
     if (range.kind === 'partial') responseHeaders['content-range'] = `bytes ${start}-${end}/${info.size}`;
+    const sending = method !== 'HEAD' && info.size > 0;
+    // Registered (max_sessions) and reserved on the transfer quota only when bytes are sent.
+    const transfer = sending ? await this.quota.beginDownload(ctx.user, path, end - start + 1) : undefined;
     const body = await withMessage('Forbidden', async () => {
       // Bounded to the size announced in Content-Length, even if the file grows meanwhile.
       const stream = await resolved.fs.createReadStream(
         resolved.fsPath,
         info.size > 0 ? { start, end } : undefined,
       );
-      if (method !== 'HEAD' && info.size > 0) return stream;
+      if (transfer) return transfer.wrap(stream);
       stream.destroy();
       // Empty, not undefined: Fastify would then rewrite Content-Length to 0 on HEAD.
       return Readable.from([]);
+    }).catch((err: unknown) => {
+      transfer?.finish();
+      throw err;
     });
     return { status, headers: responseHeaders, body };
   }
@@ -340,32 +355,80 @@ export class FilesService {
     const writeMessage = `Unable to write file ${quote(path)}`;
     if (path === '/' || ctx.vfs.mountAt(path)) throw new ApiError(400, ERR_UNSUPPORTED, writeMessage);
     if (isTrue(mkdirParents)) await this.ensureParents(ctx, parentOf(path), path);
-    const { fs, fsPath } = withMessageSync(writeMessage, () => ctx.vfs.resolve(path));
+    const declared = Number(headerValue(request.headers['content-length']) ?? NaN);
+    const { fs, fsPath } = await this.writeUploadedFile(ctx, path, declared, (sink) =>
+      receiveBody(request, sink),
+    );
+    await this.applyMtime(ctx, path, fs, fsPath, request.headers['x-sftpgo-mtime']);
+    return { message: 'Upload completed' };
+  }
+
+  // ---- Shared with FileActionsService (multipart upload, metadata, copy, streamzip) ----
+
+  /**
+   * One uploaded file, the code path of both `POST /user/files/upload` and each part of the multipart
+   * `POST /user/files`: SFTPGo's `getFileWriter` checks (`upload` for a new file or over a symlink,
+   * `overwrite` for an existing one, never a directory or a mount point), the size limits, then
+   * `receive` streams the data into an atomic write committed only when it completed.
+   */
+  async writeUploadedFile(
+    ctx: UserContext,
+    path: string,
+    declaredSize: number,
+    receive: (sink: Writable) => Promise<void>,
+  ): Promise<{ fs: Filesystem; fsPath: string }> {
+    const writeMessage = `Unable to write file ${quote(path)}`;
+    if (path === '/' || ctx.vfs.mountAt(path)) throw new ApiError(400, ERR_UNSUPPORTED, writeMessage);
+    const target = withMessageSync(writeMessage, () => ctx.vfs.resolve(path));
+    const { fs, fsPath } = target;
     const maxSize = this.maxUploadSize(ctx.user);
-    const write = await withMessage(writeMessage, async () => {
+    const { write, quota } = await withMessage(writeMessage, async () => {
       const existing = await lstatOrUndefined(fs, fsPath);
       if (existing?.isDir) throw new FsTypeError(path, 'is a directory');
       // Replacing a symlink is a new file (SFTPGo): `upload`, not `overwrite`.
       const perm = existing && !existing.isSymlink ? 'overwrite' : 'upload';
       if (!hasPermission(ctx.user.permissions, parentOf(path), perm)) throw new FsPermissionError(path);
-      const declared = Number(headerValue(request.headers['content-length']) ?? NaN);
-      if (maxSize > 0 && declared > maxSize) {
+      if (maxSize > 0 && declaredSize > maxSize) {
         throw new ApiError(413, ERR_SPACE_LIMIT, `Error saving file ${quote(path)}`, { connection: 'close' });
       }
-      return fs.createAtomicWrite(fsPath, { maxSize });
+      // Registers the transfer (max_sessions) and reserves the disk/transfer quota (413 when full).
+      const reserved = await this.quota.beginUpload({ user: ctx.user, target, existing, declaredSize });
+      try {
+        return { write: await fs.createAtomicWrite(fsPath, { maxSize }), quota: reserved };
+      } catch (err) {
+        await reserved.abort();
+        throw err;
+      }
     });
     try {
-      await receiveBody(request, write.stream);
-      await write.commit();
+      await receive(quota.sink(write.stream));
+      await quota.commit(target, write);
     } catch (err) {
       await write.abort().catch(() => undefined);
+      await quota.abort();
       if (err instanceof ClientAbortError)
         throw new ApiError(400, err.message, `Error saving file ${quote(path)}`);
       throw filesApiError(err, `Error saving file ${quote(path)}`);
     }
-    await this.applyMtime(ctx, path, fs, fsPath, request.headers['x-sftpgo-mtime']);
-    return { message: 'Upload completed' };
+    return { fs, fsPath };
   }
+
+  /** The effective user and its virtual filesystem; `write` honours the `write-disabled` restriction. */
+  userContext(principal: Principal, write: boolean): Promise<UserContext> {
+    return this.context(principal, write);
+  }
+
+  /** SFTPGo's `GetCleanedPath` of a query value (start directory, canonical form; 400 on control chars). */
+  cleanedPath(ctx: UserContext, raw: QueryValue): string {
+    return this.virtualPath(ctx, raw);
+  }
+
+  /** SFTPGo's `CheckParentDirs`: creates `dir` and its missing ancestors, each needing `create_dirs`. */
+  createMissingDirs(ctx: UserContext, dir: string, target: string): Promise<void> {
+    return this.ensureParents(ctx, dir, target);
+  }
+
+  // ---- End of the part shared with FileActionsService ----
 
   /** The effective user and its filesystem; write endpoints honour the `write-disabled` restriction. */
   private async context(principal: Principal, write: boolean): Promise<UserContext> {

@@ -6,3 +6,9 @@ export { FilesService, type FileResponse, type MessageResponse } from './files.s
 export { filesApiError } from './files-errors';
 /** SFTPGo's `DirEntry` schema. */
 export { DirEntryDto } from './dto/dir-entry.dto';
+/** Disk and transfer quota accounting of the file API (`QuotaService`, `UploadQuota`, `DownloadQuota`). */
+export { QuotaService, UploadQuota, DownloadQuota, ERR_READ_QUOTA } from './quota.service';
+/** The one registry of active transfers (`max_sessions`; the future connections API reads it). */
+export * from './transfer-registry';
+/** Which counter a mount charges, and transfer limits (pure). */
+export * from './quota-target';
