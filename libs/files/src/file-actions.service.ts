@@ -5,7 +5,6 @@ import {
   type FileInfo,
   type Filesystem,
   FsError,
-  FsNotFoundError,
   FsPermissionError,
   isRegularMode,
   isVirtualPathWithin,
@@ -15,6 +14,7 @@ import type { IncomingMessage } from 'node:http';
 import { posix } from 'node:path';
 import { ERR_UNSUPPORTED, filesApiError, quote, withMessage } from './files-errors';
 import { type FileResponse, FilesService, type MessageResponse, type QueryValue } from './files.service';
+import { lstatOrUndefined } from './fs-helpers';
 import { contentDisposition } from './http-download';
 import { MultipartParseError, receivePart, streamMultipartFiles } from './multipart-upload';
 import { checkZipItem, createZipStream, statZipPath, type ZipItem, zipFileName } from './streamzip';
@@ -80,15 +80,6 @@ function parseZipBody(body: unknown): string[] {
     }
   }
   return body as string[];
-}
-
-async function lstatOrUndefined(fs: Filesystem, path: string): Promise<FileInfo | undefined> {
-  try {
-    return await fs.lstat(path);
-  } catch (err) {
-    if (err instanceof FsNotFoundError) return undefined;
-    throw err;
-  }
 }
 
 /**

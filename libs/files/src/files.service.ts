@@ -21,6 +21,7 @@ import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { posix } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
+import { lstatOrUndefined } from './fs-helpers';
 import { type DirEntryWire, toDirEntry, virtualDirEntry } from './dir-entry';
 import {
   ERR_PERMISSION,
@@ -89,15 +90,6 @@ function hasPermissionsBelow(ctx: UserContext, dir: string): boolean {
   return Object.keys(ctx.user.permissions).some(
     (key) => /[*?[\\]/.test(key) || (key !== dir && key !== '/' && isVirtualPathWithin(dir, key)),
   );
-}
-
-async function lstatOrUndefined(fs: Filesystem, path: string): Promise<FileInfo | undefined> {
-  try {
-    return await fs.lstat(path);
-  } catch (err) {
-    if (err instanceof FsNotFoundError) return undefined;
-    throw err;
-  }
 }
 
 /**

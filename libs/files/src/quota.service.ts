@@ -16,14 +16,7 @@
  * delta, moves between counters charge the target (conditionally) and release the source.
  */
 import { ApiError } from '@app/common';
-import {
-  type FileInfo,
-  type Filesystem,
-  FsError,
-  FsNotFoundError,
-  isRegularMode,
-  type MountRef,
-} from '@app/storage';
+import { type FileInfo, type Filesystem, FsError, isRegularMode, type MountRef } from '@app/storage';
 import type { EffectiveUser } from '@app/users';
 import { Injectable, Logger } from '@nestjs/common';
 import { posix } from 'node:path';
@@ -40,6 +33,7 @@ import {
   transferLimitsOf,
 } from './quota-target';
 import { type TransferHandle, TransferRegistry } from './transfer-registry';
+import { lstatOrUndefined } from './fs-helpers';
 
 /** SFTPGo's `ErrReadQuotaExceeded`. */
 export const ERR_READ_QUOTA = 'denying read due to quota limit';
@@ -74,15 +68,6 @@ export interface Committable {
 
 function isRegularFile(info: FileInfo | undefined): info is FileInfo {
   return info !== undefined && !info.isDir && !info.isSymlink && isRegularMode(info.mode);
-}
-
-async function lstatOrUndefined(fs: Filesystem, path: string): Promise<FileInfo | undefined> {
-  try {
-    return await fs.lstat(path);
-  } catch (err) {
-    if (err instanceof FsNotFoundError) return undefined;
-    throw err;
-  }
 }
 
 /** Regular files and their bytes at `path` (a file, or a tree; symlinks are not counted, as SFTPGo). */
