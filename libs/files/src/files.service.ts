@@ -16,7 +16,7 @@ import {
   type UserVfs,
   UserVfsFactory,
 } from '@app/storage';
-import { type EffectiveUser, UsersService } from '@app/users';
+import { type EffectiveUser, UserAuthService } from '@app/users';
 import { Injectable } from '@nestjs/common';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { posix } from 'node:path';
@@ -99,8 +99,10 @@ function hasPermissionsBelow(ctx: UserContext, dir: string): boolean {
  */
 @Injectable()
 export class FilesService {
+  private readonly vfsCache = new WeakMap<EffectiveUser, UserVfs>();
+
   constructor(
-    private readonly users: UsersService,
+    private readonly userAuth: UserAuthService,
     private readonly vfsFactory: UserVfsFactory,
     @InjectConfig() private readonly config: SftpgoConfig,
     private readonly quota: QuotaService,
@@ -431,9 +433,15 @@ export class FilesService {
       );
     }
     if (write && principal.permissions.includes('write-disabled')) throw new ForbiddenError();
-    const user = await this.users.getEffectiveUser(principal.username);
+    const user = await this.userAuth.effectiveUser(principal.username);
     if (!user) throw new ApiError(404, 'Not Found', 'Unable to retrieve your user');
-    return { user, vfs: this.vfsFactory.create(user) };
+    // One VFS per cached user object: mounts and resolved roots are reused while the user is.
+    let vfs = this.vfsCache.get(user);
+    if (!vfs) {
+      vfs = this.vfsFactory.create(user);
+      this.vfsCache.set(user, vfs);
+    }
+    return { user, vfs };
   }
 
   /**

@@ -116,10 +116,16 @@ export class UserAuthService {
 
   /** The user's authentication state, from a short-lived cache (no database read per request). */
   authState(rawUsername: string): Promise<UserAuthState | undefined> {
+    return this.effectiveUser(rawUsername).then((user) => (user ? toAuthState(user, nowMs()) : undefined));
+  }
+
+  /**
+   * The effective user (groups merged) from the same short-lived cache: what the file API works
+   * with on every request, without a database read. Read-only.
+   */
+  effectiveUser(rawUsername: string): Promise<EffectiveUser | undefined> {
     const username = this.users.normalizeUsername(rawUsername);
-    return this.cache.get(username, () =>
-      this.users.getEffectiveUser(username).then((user) => (user ? toAuthState(user, nowMs()) : undefined)),
-    );
+    return this.cache.get(username, () => this.users.getEffectiveUser(username));
   }
 
   /** The state to put in a token for a user that just logged in. */
