@@ -3,6 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRequest, TestResponse } from './support/http-client';
+import { createUserWithToken, userApiCall } from './support/user-fixtures';
 import { createTestDatabase, type TestDatabase } from './support/test-db';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -64,40 +65,16 @@ describe('quotas and transfers of the user file API', () => {
     return mapped;
   }
 
-  async function userWithToken(username: string, extra: Record<string, unknown> = {}): Promise<string> {
-    const created = await app.request('/api/v2/users', {
-      method: 'POST',
-      bearer: admin,
-      ...json({
-        username,
-        password: `${username}-Pa55!`,
-        status: 1,
-        home_dir: homeOf(username),
-        permissions: { '/': ['*'] },
-        ...extra,
-      }),
-    });
-    expect({ status: created.status, body: created.status === 201 ? '' : created.text }).toEqual({
-      status: 201,
-      body: '',
-    });
-    const res = await app.request('/api/v2/user/token', {
-      basic: { username, password: `${username}-Pa55!` },
-    });
-    expect(res.status).toBe(200);
-    return res.json<{ access_token: string }>().access_token;
-  }
+  const userWithToken = (username: string, extra: Record<string, unknown> = {}): Promise<string> =>
+    createUserWithToken(app, admin, username, homeOf(username), extra);
 
-  function call(
+  const call = (
     token: string,
     method: string,
     route: string,
     query: Record<string, string> = {},
-    options: TestRequest = {},
-  ): Promise<TestResponse> {
-    const qs = new URLSearchParams(query).toString().replaceAll('+', '%20');
-    return app.request(`/api/v2/user/${route}${qs ? `?${qs}` : ''}`, { method, bearer: token, ...options });
-  }
+    options: TestRequest & { rawQuery?: string } = {},
+  ): Promise<TestResponse> => userApiCall(app, token, method, route, query, options);
 
   const upload = (token: string, path: string, body: string | Buffer, headers?: Record<string, string>) =>
     call(token, 'POST', 'files/upload', { path }, { body, headers });

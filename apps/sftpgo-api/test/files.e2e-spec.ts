@@ -13,6 +13,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRequest, TestResponse } from './support/http-client';
+import { createUserWithToken, userApiCall } from './support/user-fixtures';
 import { createTestDatabase, type TestDatabase } from './support/test-db';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -52,42 +53,16 @@ describe('user file API (/api/v2/user/dirs, /user/files, /user/files/upload)', (
 
   const homeOf = (username: string) => join(root, 'home', username);
 
-  /** Creates a user through the admin API with its home under the temp root, and returns a token. */
-  async function userWithToken(username: string, extra: Record<string, unknown> = {}): Promise<string> {
-    const created = await app.request('/api/v2/users', {
-      method: 'POST',
-      bearer: admin,
-      ...json({
-        username,
-        password: `${username}-Pa55!`,
-        status: 1,
-        home_dir: homeOf(username),
-        permissions: { '/': ['*'] },
-        ...extra,
-      }),
-    });
-    expect({ status: created.status, body: created.status === 201 ? '' : created.text }).toEqual({
-      status: 201,
-      body: '',
-    });
-    const res = await app.request('/api/v2/user/token', {
-      basic: { username, password: `${username}-Pa55!` },
-    });
-    expect(res.status).toBe(200);
-    return res.json<{ access_token: string }>().access_token;
-  }
+  const userWithToken = (username: string, extra: Record<string, unknown> = {}): Promise<string> =>
+    createUserWithToken(app, admin, username, homeOf(username), extra);
 
-  /** One call to the user API; `query` values are URL-encoded here unless `rawQuery` is given. */
-  function call(
+  const call = (
     token: string,
     method: string,
     route: string,
     query: Record<string, string> = {},
     options: TestRequest & { rawQuery?: string } = {},
-  ): Promise<TestResponse> {
-    const qs = options.rawQuery ?? new URLSearchParams(query).toString().replaceAll('+', '%20');
-    return app.request(`/api/v2/user/${route}${qs ? `?${qs}` : ''}`, { method, bearer: token, ...options });
-  }
+  ): Promise<TestResponse> => userApiCall(app, token, method, route, query, options);
 
   const upload = (token: string, path: string, body: string | Buffer, extra: TestRequest = {}) =>
     call(token, 'POST', 'files/upload', { path }, { body, ...extra });
