@@ -337,6 +337,30 @@ describe('quotas and transfers of the user file API', () => {
     expect((await call(token, 'GET', 'files', { path: '/slow.bin' })).status).toBe(200);
   });
 
+  it('charges copies exactly and refuses one that does not fit, copying nothing', async () => {
+    const token = await userWithToken('copier', { quota_files: 3 });
+    expect((await call(token, 'POST', 'dirs', { path: '/d' })).status).toBe(201);
+    expect((await upload(token, '/d/a.txt', 'aaaa')).status).toBe(201);
+    expect((await upload(token, '/d/b.txt', 'bbbbbb')).status).toBe(201);
+    expect(await userCounters('copier')).toMatchObject({ files: 2, bytes: 10 });
+    const refused = await call(token, 'POST', 'file-actions/copy', { path: '/d', target: '/e' });
+    expect(refused.status).toBe(413);
+    expect(existsSync(join(homeOf('copier'), 'e'))).toBe(false);
+    expect(await userCounters('copier')).toMatchObject({ files: 2, bytes: 10 });
+
+    const roomy = await userWithToken('copier2', { quota_files: 10 });
+    expect((await call(roomy, 'POST', 'dirs', { path: '/d' })).status).toBe(201);
+    expect((await upload(roomy, '/d/a.txt', 'aaaa')).status).toBe(201);
+    expect((await upload(roomy, '/d/b.txt', 'bbbbbb')).status).toBe(201);
+    expect((await call(roomy, 'POST', 'file-actions/copy', { path: '/d', target: '/e' })).status).toBe(200);
+    expect(await userCounters('copier2')).toMatchObject({ files: 4, bytes: 20 });
+    // Copying a file over an existing one charges only the size difference.
+    expect(
+      (await call(roomy, 'POST', 'file-actions/copy', { path: '/d/b.txt', target: '/e/a.txt' })).status,
+    ).toBe(200);
+    expect(await userCounters('copier2')).toMatchObject({ files: 4, bytes: 22 });
+  });
+
   it('changes no counter when the client aborts an upload', async () => {
     const token = await userWithToken('aborter', { quota_size: 10_000, quota_files: 10, max_sessions: 1 });
     expect((await upload(token, '/keep.bin', Buffer.alloc(100, 1))).status).toBe(201);

@@ -16,6 +16,7 @@ import { ERR_UNSUPPORTED, filesApiError, quote, withMessage } from './files-erro
 import { type FileResponse, FilesService, type MessageResponse, type QueryValue } from './files.service';
 import { lstatOrUndefined } from './fs-helpers';
 import { contentDisposition } from './http-download';
+import { QuotaService } from './quota.service';
 import { MultipartParseError, receivePart, streamMultipartFiles } from './multipart-upload';
 import { checkZipItem, createZipStream, statZipPath, type ZipItem, zipFileName } from './streamzip';
 import { ClientAbortError } from './upload-body';
@@ -89,7 +90,10 @@ function parseZipBody(body: unknown): string[] {
  */
 @Injectable()
 export class FileActionsService {
-  constructor(private readonly files: FilesService) {}
+  constructor(
+    private readonly files: FilesService,
+    private readonly quota: QuotaService,
+  ) {}
 
   /**
    * `POST /user/files`: every part of field `filenames` streamed, as it arrives, through the same
@@ -208,7 +212,9 @@ export class FileActionsService {
       }
       await this.checkCopy(ctx, src.fs, src.fsPath, source, dest, srcInfo, dstInfo !== undefined, 0);
       await this.files.createMissingDirs(ctx, parentOf(dest), dest);
-      await copyTree(src.fs, src.fsPath, dst.fs, dst.fsPath);
+      await this.quota.copy(ctx.user, src, dst, message, () =>
+        copyTree(src.fs, src.fsPath, dst.fs, dst.fsPath),
+      );
     });
     return { message: `${quote(shownSource)} copied to ${quote(shownTarget)}` };
   }

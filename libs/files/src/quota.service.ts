@@ -505,6 +505,41 @@ export class QuotaService {
   }
 
   /**
+   * Copies `source` onto `target` with `copy`: the copied files are charged to the target's counter
+   * first (413 `message` when they do not fit; nothing is copied then), and once the copy ends (or
+   * stops half-way) the counter is set to what really changed under `target` (overwritten files and
+   * merged directories included).
+   */
+  async copy(
+    user: EffectiveUser,
+    source: QuotaPath,
+    target: QuotaPath,
+    message: string,
+    copy: () => Promise<void>,
+  ): Promise<void> {
+    const to = quotaCounterFor(user, target.mount);
+    if (!to.tracked) return copy();
+    await this.locks.run([await lockKey(target)], async () => {
+      const before = await usageOf(target.fs, target.fsPath);
+      const copied = await usageOf(source.fs, source.fsPath);
+      let charged: Usage = { ...ZERO };
+      if (hasDiskLimits(to.limits) && (copied.files > 0 || copied.bytes > 0)) {
+        if (!(await this.repo.charge(to, copied.files, copied.bytes))) throw spaceError(message);
+        charged = copied;
+      }
+      try {
+        await copy();
+      } finally {
+        const after = await usageOf(target.fs, target.fsPath).catch(() => before);
+        await this.add(to, {
+          files: after.files - before.files - charged.files,
+          bytes: after.bytes - before.bytes - charged.bytes,
+        });
+      }
+    });
+  }
+
+  /**
    * Moves `source` to `target` with `move`: an overwritten target file is released; between two
    * counters the moved files are charged to the target first (413 `message` when they do not fit) and
    * released from the source after the move.
