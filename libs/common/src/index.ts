@@ -18,6 +18,8 @@ export * from './auth/user-settings.types';
 export * from './crypto/entropy';
 export * from './validation/paths';
 export * from './validation/permissions';
+/** SFTPGo's file pattern filters (`User.IsFileAllowed`), the one place for the rule. */
+export * from './validation/file-patterns';
 export * from './validation/user-filters';
 export * from './validation/public-keys';
 export * from './http/created';

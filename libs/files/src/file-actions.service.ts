@@ -1,4 +1,4 @@
-import { ApiError, BadRequestError, hasPermission, type Principal } from '@app/common';
+import { ApiError, BadRequestError, hasPermission, isFileAllowed, type Principal } from '@app/common';
 import {
   canonicalizeVirtualPath,
   copyTree,
@@ -13,7 +13,14 @@ import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { posix } from 'node:path';
 import { ERR_UNSUPPORTED, filesApiError, quote, withMessage } from './files-errors';
-import { type FileResponse, FilesService, type MessageResponse, type QueryValue } from './files.service';
+import {
+  assertFileAllowed,
+  assertWriteAllowed,
+  type FileResponse,
+  FilesService,
+  type MessageResponse,
+  type QueryValue,
+} from './files.service';
 import { lstatOrUndefined } from './fs-helpers';
 import { contentDisposition } from './http-download';
 import { QuotaService } from './quota.service';
@@ -142,6 +149,7 @@ export class FileActionsService {
     const ctx = await this.files.userContext(principal, true);
     const path = this.files.cleanedPath(ctx, rawPath);
     await withMessage(`Unable to set metadata for path ${quote(path)}`, async () => {
+      assertFileAllowed(ctx.user.filters, path);
       if (!hasPermission(ctx.user.permissions, parentOf(path), 'chtimes')) throw new FsPermissionError(path);
       const { fs, fsPath } = ctx.vfs.resolve(path);
       await fs.setTimes(fsPath, mtime, mtime);
@@ -179,6 +187,7 @@ export class FileActionsService {
     await withMessage(message, async () => {
       const src = ctx.vfs.resolve(source);
       const srcInfo = await src.fs.lstat(src.fsPath);
+      assertFileAllowed(ctx.user.filters, source);
       if (srcInfo.isSymlink) throw new ApiError(400, 'copying symlinks is not supported', message);
       if (!srcInfo.isDir && !isRegularMode(srcInfo.mode)) throw new ApiError(400, ERR_UNSUPPORTED, message);
       let dest = target;
@@ -210,6 +219,7 @@ export class FileActionsService {
       if (!hasPermission(perms, source, 'copy') || !hasPermission(perms, dest, 'copy')) {
         throw new FsPermissionError(source);
       }
+      assertWriteAllowed(ctx.user.filters, dest);
       await this.checkCopy(ctx, src.fs, src.fsPath, source, dest, srcInfo, dstInfo !== undefined, 0);
       await this.files.createMissingDirs(ctx, parentOf(dest), dest);
       await this.quota.copy(ctx.user, src, dst, message, () =>
@@ -257,7 +267,8 @@ export class FileActionsService {
    * The permissions of a copy, for the whole tree before anything is written (SFTPGo checks them as it
    * goes and may stop half-way): `download` on each source file's parent and `list` on each source
    * directory; on the target side `upload` (new file) or `overwrite` (existing) on the parent, and
-   * `create_dirs` for each directory to create.
+   * `create_dirs` for each directory to create. Every entry inside a copied directory must be allowed
+   * by the file patterns, on the source and on the target side (403).
    */
   private async checkCopy(
     ctx: UserContext,
@@ -271,6 +282,9 @@ export class FileActionsService {
   ): Promise<void> {
     const perms = ctx.user.permissions;
     const targetDir = parentOf(dest);
+    // The top level was checked by the caller (the source with its policy's error).
+    if (depth > 0 && !isFileAllowed(ctx.user.filters, source).allowed) throw new FsPermissionError(source);
+    if (depth > 0) assertWriteAllowed(ctx.user.filters, dest);
     // The target is only stat'ed when the answer depends on it.
     const exists = async (): Promise<boolean> => {
       if (destExists !== undefined) return destExists;

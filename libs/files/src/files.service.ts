@@ -1,4 +1,18 @@
-import { ApiError, BadRequestError, ForbiddenError, hasPermission, type Principal } from '@app/common';
+import {
+  ApiError,
+  BadRequestError,
+  DENY_POLICY_HIDE,
+  type DenyPolicy,
+  type DirPatternFilter,
+  type FilePatternFilters,
+  ForbiddenError,
+  hasFilePatternsWithin,
+  hasPermission,
+  isFileAllowed,
+  patternFilterForDir,
+  type Principal,
+  type UserFilters,
+} from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import {
   ATOMIC_TEMP_PREFIX,
@@ -85,6 +99,39 @@ function anyPermission(ctx: UserContext, dir: string, perms: string[]): boolean 
   return perms.some((perm) => hasPermission(ctx.user.permissions, dir, perm));
 }
 
+/** SFTPGo's `GetErrorForDeniedFile`: a hidden path (policy 1) does not exist, a denied one is forbidden. */
+export function deniedFileError(policy: DenyPolicy, path: string): FsError {
+  return policy === DENY_POLICY_HIDE ? new FsNotFoundError(path) : new FsPermissionError(path);
+}
+
+/** Reads, deletes, renames' sources, metadata: a path the file patterns refuse gets its policy's error. */
+export function assertFileAllowed(filters: FilePatternFilters, path: string): void {
+  const { allowed, policy } = isFileAllowed(filters, path);
+  if (!allowed) throw deniedFileError(policy, path);
+}
+
+/** Write targets: a path the file patterns refuse is always a permission error, whatever the policy. */
+export function assertWriteAllowed(filters: FilePatternFilters, path: string): void {
+  if (!isFileAllowed(filters, path).allowed) throw new FsPermissionError(path);
+}
+
+/**
+ * SFTPGo's `MustSetSecondFactor`, which its `checkAuthRequirements` enforces on every file route: some
+ * protocol in `two_factor_protocols` that TOTP does not cover yet -> 403 naming every required one.
+ */
+function checkTwoFactorRequirements(filters: UserFilters): void {
+  const required = filters.two_factor_protocols ?? [];
+  if (required.length === 0) return;
+  const totp = filters.totp_config;
+  const covered = totp?.enabled ? (totp.protocols ?? []) : [];
+  if (required.every((protocol) => covered.includes(protocol))) return;
+  throw new ForbiddenError(
+    'Two-factor authentication requirements not met, please configure two-factor authentication for ' +
+      `the following protocols: ${required.join(', ')}`,
+    '',
+  );
+}
+
 /** True when a permission entry other than `/` could apply below `dir` (a deeper key or a glob). */
 function hasPermissionsBelow(ctx: UserContext, dir: string): boolean {
   return Object.keys(ctx.user.permissions).some(
@@ -114,6 +161,10 @@ export class FilesService {
     return withMessage('Unable to get directory lister', async () => {
       const dir = this.virtualPath(ctx, rawPath);
       if (!hasPermission(ctx.user.permissions, dir, 'list')) throw new FsPermissionError(dir);
+      assertFileAllowed(ctx.user.filters, dir);
+      // Entries (mounts included) the nearest pattern set refuses are left out when its policy hides.
+      const filter = patternFilterForDir(ctx.user.filters, dir);
+      const hide = filter?.policy === DENY_POLICY_HIDE ? filter : undefined;
       const mounts = ctx.vfs.mountsUnder(dir);
       const { fs, fsPath } = ctx.vfs.resolve(dir);
       const iterator = fs.list(fsPath)[Symbol.asyncIterator]();
@@ -127,7 +178,7 @@ export class FilesService {
         if (!(err instanceof FsNotFoundError && (mounts.length > 0 || ctx.vfs.mountAt(dir)))) throw err;
         first = { done: true, value: undefined };
       }
-      const body = Readable.from(listingJson(mounts, first, iterator), { objectMode: false });
+      const body = Readable.from(listingJson(mounts, first, iterator, hide), { objectMode: false });
       return {
         status: 200,
         headers: { 'content-type': 'application/json; charset=utf-8', 'accept-ranges': 'none' },
@@ -149,6 +200,7 @@ export class FilesService {
     if (!hasPermission(ctx.user.permissions, parentOf(path), 'create_dirs')) {
       throw new ApiError(403, ERR_PERMISSION, message);
     }
+    if (!isFileAllowed(ctx.user.filters, path).allowed) throw new ApiError(403, ERR_PERMISSION, message);
     if (isTrue(mkdirParents)) await this.ensureParents(ctx, parentOf(path), path);
     await withMessage(message, async () => {
       const { fs, fsPath } = ctx.vfs.resolve(path);
@@ -174,6 +226,8 @@ export class FilesService {
       const dst = ctx.vfs.resolve(target);
       const info = await src.fs.lstat(src.fsPath);
       if (!this.canRename(ctx, source, target, info.isDir)) throw new FsPermissionError(source);
+      assertFileAllowed(ctx.user.filters, source);
+      assertWriteAllowed(ctx.user.filters, target);
       if (info.isDir) {
         if (isVirtualPathWithin(source, target)) {
           throw new ApiError(
@@ -185,7 +239,11 @@ export class FilesService {
         if (ctx.vfs.hasMountsInside(source) || ctx.vfs.hasMountsInside(target)) {
           throw new ApiError(400, ERR_UNSUPPORTED, message);
         }
-        if (hasPermissionsBelow(ctx, source)) await this.checkTreeRename(ctx, src, source, target, 0);
+        const patterns =
+          hasFilePatternsWithin(ctx.user.filters, source) || hasFilePatternsWithin(ctx.user.filters, target);
+        if (patterns || hasPermissionsBelow(ctx, source)) {
+          await this.checkTreeRename(ctx, src, source, target, 0);
+        }
       }
       const existing = await lstatOrUndefined(dst.fs, dst.fsPath);
       if (existing?.isDir) throw new ApiError(400, ERR_UNSUPPORTED, message);
@@ -223,10 +281,12 @@ export class FilesService {
       if (!info.isDir) {
         if (!anyPermission(ctx, parentOf(path), ['delete_files', 'delete']))
           throw new FsPermissionError(path);
+        assertFileAllowed(ctx.user.filters, path);
         await this.quota.removeFile(ctx.user, resolved, () => fs.remove(fsPath));
         return;
       }
       if (!anyPermission(ctx, parentOf(path), ['delete_dirs', 'delete'])) throw new FsPermissionError(path);
+      assertFileAllowed(ctx.user.filters, path);
       await this.checkTreeDelete(ctx, fs, fsPath, path, 0);
       await this.quota.removeTree(ctx.user, resolved, () => fs.remove(fsPath, { recursive: true }));
     });
@@ -246,6 +306,7 @@ export class FilesService {
         throw new ApiError(400, ERR_UNSUPPORTED, `Unable delete ${quote(path)}, it is not a file/symlink`);
       }
       if (!anyPermission(ctx, parentOf(path), ['delete_files', 'delete'])) throw new FsPermissionError(path);
+      assertFileAllowed(ctx.user.filters, path);
       await this.quota.removeFile(ctx.user, resolved, () => fs.remove(fsPath));
     });
     return { message: `File ${quote(path)} deleted` };
@@ -263,6 +324,11 @@ export class FilesService {
     if (path === '/') throw new ApiError(400, ERR_UNSUPPORTED, 'Please set the path to a valid file');
     const { resolved, info } = await withMessage('Unable to stat the requested file', async () => {
       if (!hasPermission(ctx.user.permissions, parentOf(path), 'list')) throw new FsPermissionError(path);
+      // SFTPGo's stat: a hidden path does not exist (a mount point always does, as a directory).
+      const hidden = isFileAllowed(ctx.user.filters, path);
+      if (!hidden.allowed && hidden.policy === DENY_POLICY_HIDE && !ctx.vfs.mountAt(path)) {
+        throw new FsNotFoundError(path);
+      }
       const target = ctx.vfs.resolve(path);
       return { resolved: target, info: await target.fs.stat(target.fsPath) };
     });
@@ -273,7 +339,10 @@ export class FilesService {
         `Please set the path to a valid file, ${quote(path)} is a directory`,
       );
     }
-    if (!hasPermission(ctx.user.permissions, parentOf(path), 'download')) {
+    if (
+      !hasPermission(ctx.user.permissions, parentOf(path), 'download') ||
+      !isFileAllowed(ctx.user.filters, path).allowed
+    ) {
       throw new ApiError(403, `unable to read file ${quote(path)}: ${ERR_PERMISSION}`, 'Forbidden');
     }
     if (!isRegularMode(info.mode)) {
@@ -348,6 +417,8 @@ export class FilesService {
     const path = this.virtualPath(ctx, rawPath);
     const writeMessage = `Unable to write file ${quote(path)}`;
     if (path === '/' || ctx.vfs.mountAt(path)) throw new ApiError(400, ERR_UNSUPPORTED, writeMessage);
+    // Refused before any missing parent is created.
+    if (!isFileAllowed(ctx.user.filters, path).allowed) throw new ApiError(403, ERR_PERMISSION, writeMessage);
     if (isTrue(mkdirParents)) await this.ensureParents(ctx, parentOf(path), path);
     const declared = Number(headerValue(request.headers['content-length']) ?? NaN);
     const { fs, fsPath } = await this.writeUploadedFile(ctx, path, declared, (sink) =>
@@ -373,6 +444,8 @@ export class FilesService {
   ): Promise<{ fs: Filesystem; fsPath: string }> {
     const writeMessage = `Unable to write file ${quote(path)}`;
     if (path === '/' || ctx.vfs.mountAt(path)) throw new ApiError(400, ERR_UNSUPPORTED, writeMessage);
+    // SFTPGo's `getFileWriter`: the file patterns first, always a permission error for a write.
+    if (!isFileAllowed(ctx.user.filters, path).allowed) throw new ApiError(403, ERR_PERMISSION, writeMessage);
     const target = withMessageSync(writeMessage, () => ctx.vfs.resolve(path));
     const { fs, fsPath } = target;
     const maxSize = this.maxUploadSize(ctx.user);
@@ -432,8 +505,10 @@ export class FilesService {
         '',
       );
     }
-    if (write && principal.permissions.includes('write-disabled')) throw new ForbiddenError();
     const user = await this.userAuth.effectiveUser(principal.username);
+    // Read from the current user, not the token, so a requirement added later applies at once.
+    if (user) checkTwoFactorRequirements(user.filters);
+    if (write && principal.permissions.includes('write-disabled')) throw new ForbiddenError();
     if (!user) throw new ApiError(404, 'Not Found', 'Unable to retrieve your user');
     // One VFS per cached user object: mounts and resolved roots are reused while the user is.
     let vfs = this.vfsCache.get(user);
@@ -504,7 +579,10 @@ export class FilesService {
           if (!info.isDir) throw new FsTypeError(step, 'not a directory');
           return;
         }
-        if (!hasPermission(ctx.user.permissions, parentOf(step), 'create_dirs')) {
+        if (
+          !hasPermission(ctx.user.permissions, parentOf(step), 'create_dirs') ||
+          !isFileAllowed(ctx.user.filters, step).allowed
+        ) {
           const detail = `unable to check/create missing parent dir ${quote(step)} for virtual path ${quote(target)}`;
           throw new ApiError(403, `${detail}: ${ERR_PERMISSION}`, message);
         }
@@ -521,7 +599,10 @@ export class FilesService {
     return both(isDir ? ['rename_dirs'] : ['rename_files']);
   }
 
-  /** With permissions defined below the source, every moved entry must be renamable (SFTPGo's walk). */
+  /**
+   * With permissions defined below the source, or file patterns that apply in either tree, every moved
+   * entry must be renamable (SFTPGo's walk) and allowed by the patterns on both sides (403).
+   */
   private async checkTreeRename(
     ctx: UserContext,
     src: ResolvedPath,
@@ -535,14 +616,17 @@ export class FilesService {
       const from = posix.join(source, entry.name);
       const to = posix.join(target, entry.name);
       if (!this.canRename(ctx, from, to, entry.isDir)) throw new FsPermissionError(from);
+      if (!isFileAllowed(ctx.user.filters, from).allowed) throw new FsPermissionError(from);
+      assertWriteAllowed(ctx.user.filters, to);
       if (entry.isDir) await this.checkTreeRename(ctx, src, from, to, depth + 1);
     }
   }
 
   /**
    * SFTPGo's recursive delete needs `list` on each directory, `delete_files`/`delete` for each file and
-   * `delete_dirs`/`delete` for each sub-directory. Checked before anything is removed (SFTPGo stops
-   * half-way); without deeper permission entries the directory's own permissions decide for the tree.
+   * `delete_dirs`/`delete` for each sub-directory, and each entry allowed by the file patterns (403).
+   * Checked before anything is removed (SFTPGo stops half-way); without deeper permission entries and
+   * without file patterns that apply in the tree, the directory's own permissions decide for it.
    */
   private async checkTreeDelete(
     ctx: UserContext,
@@ -552,13 +636,15 @@ export class FilesService {
     depth: number,
   ): Promise<void> {
     if (depth > MAX_DEPTH) throw new FsError('LOOP', `${dir}: maximum directory depth exceeded`, dir);
-    const uniform = !hasPermissionsBelow(ctx, dir);
+    const uniform = !hasPermissionsBelow(ctx, dir) && !hasFilePatternsWithin(ctx.user.filters, dir);
     if (uniform && anyPermission(ctx, dir, ['delete']) && hasPermission(ctx.user.permissions, dir, 'list')) {
       return;
     }
     if (!hasPermission(ctx.user.permissions, dir, 'list')) throw new FsPermissionError(dir);
     for await (const entry of fs.list(fsDir)) {
       const child = posix.join(dir, entry.name);
+      // Nothing is deleted when one entry of the tree is refused by the file patterns.
+      if (!isFileAllowed(ctx.user.filters, child).allowed) throw new FsPermissionError(child);
       if (entry.isDir) {
         if (!anyPermission(ctx, dir, ['delete_dirs', 'delete'])) throw new FsPermissionError(child);
         await this.checkTreeDelete(ctx, fs, posix.join(fsDir, entry.name), child, depth + 1);
@@ -580,15 +666,18 @@ function withMessageSync<T>(message: string, op: () => T): T {
 
 /**
  * The listing as JSON text in chunks: the mounts' synthetic directories first, then the storage
- * entries (hiding those a mount shadows and in-progress upload temp files).
+ * entries (hiding those a mount shadows and in-progress upload temp files). With `hide` (the nearest
+ * file pattern set, when its policy hides), the names it refuses are left out, mounts included.
  */
 async function* listingJson(
   mounts: { name: string }[],
   first: IteratorResult<FileInfo>,
   iterator: AsyncIterator<FileInfo>,
+  hide?: DirPatternFilter,
 ): AsyncGenerator<string> {
   const shadowed = new Set(mounts.map((m) => m.name));
-  const entries: DirEntryWire[] = mounts.map((m) => virtualDirEntry(m.name));
+  const visible = (name: string) => !hide || hide.allows(name);
+  const entries: DirEntryWire[] = mounts.filter((m) => visible(m.name)).map((m) => virtualDirEntry(m.name));
   let chunk = '[';
   let count = 0;
   const add = (entry: DirEntryWire) => {
@@ -600,7 +689,9 @@ async function* listingJson(
     let next = first;
     while (!next.done) {
       const info = next.value;
-      if (!shadowed.has(info.name) && !info.name.startsWith(ATOMIC_TEMP_PREFIX)) add(toDirEntry(info));
+      if (!shadowed.has(info.name) && !info.name.startsWith(ATOMIC_TEMP_PREFIX) && visible(info.name)) {
+        add(toDirEntry(info));
+      }
       if (count % LIST_CHUNK === 0 && chunk.length > 1) {
         yield chunk;
         chunk = '';

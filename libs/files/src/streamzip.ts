@@ -1,4 +1,4 @@
-import { hasPermission, type PermissionMap } from '@app/common';
+import { type FilePatternFilters, hasPermission, isFileAllowed, type PermissionMap } from '@app/common';
 import {
   ATOMIC_TEMP_PREFIX,
   type FileInfo,
@@ -13,13 +13,14 @@ import { Logger } from '@nestjs/common';
 import { ZipArchive } from 'archiver';
 import { posix } from 'node:path';
 import type { Readable } from 'node:stream';
+import { assertFileAllowed } from './files.service';
 
 /** SFTPGo's `util.MaxRecursion`. */
 const MAX_DEPTH = 1000;
 
-/** What the zip needs of the user: permissions and the virtual filesystem. */
+/** What the zip needs of the user: permissions, file patterns and the virtual filesystem. */
 export interface ZipContext {
-  user: { permissions: PermissionMap };
+  user: { permissions: PermissionMap; filters: FilePatternFilters };
   vfs: UserVfs;
 }
 
@@ -46,12 +47,16 @@ function syntheticDir(name: string): FileInfo {
 
 /**
  * The entries of a virtual directory: the mounts it shows (folders, or directories leading to them)
- * first, then the storage entries they do not shadow, without in-progress upload temp files.
+ * first, then the storage entries they do not shadow, without in-progress upload temp files. Entries
+ * the file patterns refuse (hidden or denied alike) are left out of the zip silently.
  */
-async function* virtualEntries(vfs: UserVfs, dir: string): AsyncGenerator<ZipItem> {
+async function* virtualEntries(ctx: ZipContext, dir: string): AsyncGenerator<ZipItem> {
+  const { vfs } = ctx;
+  const allowed = (virtualPath: string) => isFileAllowed(ctx.user.filters, virtualPath).allowed;
   const mounts = vfs.mountsUnder(dir);
   const shadowed = new Set(mounts.map((m) => m.name));
   for (const mount of mounts) {
+    if (!allowed(mount.virtualPath)) continue;
     const info = mount.folderName ? await statMountRoot(vfs, mount.virtualPath, mount.name) : undefined;
     yield { virtualPath: mount.virtualPath, info: info ?? syntheticDir(mount.name) };
   }
@@ -59,7 +64,8 @@ async function* virtualEntries(vfs: UserVfs, dir: string): AsyncGenerator<ZipIte
   try {
     for await (const info of fs.list(fsPath)) {
       if (shadowed.has(info.name) || info.name.startsWith(ATOMIC_TEMP_PREFIX)) continue;
-      yield { virtualPath: posix.join(dir, info.name), info };
+      const virtualPath = posix.join(dir, info.name);
+      if (allowed(virtualPath)) yield { virtualPath, info };
     }
   } catch (err) {
     // A directory that only leads to mounts does not exist on its parent's storage.
@@ -78,12 +84,14 @@ async function statMountRoot(vfs: UserVfs, virtualPath: string, name: string): P
 
 /**
  * Stats a requested path as SFTPGo's zip does (following symlinks that stay inside the root), needing
- * `list` on its parent; a mount point, or a directory that only leads to mounts, is a directory.
+ * `list` on its parent and the file patterns' consent (else their policy's error); a mount point, or
+ * a directory that only leads to mounts, is a directory.
  */
 export async function statZipPath(ctx: ZipContext, virtualPath: string): Promise<ZipItem> {
   if (!hasPermission(ctx.user.permissions, parentOf(virtualPath), 'list')) {
     throw new FsPermissionError(virtualPath);
   }
+  assertFileAllowed(ctx.user.filters, virtualPath);
   const { fs, fsPath } = ctx.vfs.resolve(virtualPath);
   try {
     return { virtualPath, info: await fs.stat(fsPath) };
@@ -112,7 +120,7 @@ export async function checkZipItem(ctx: ZipContext, item: ZipItem, depth = 0): P
   if (depth > MAX_DEPTH) throw new FsError('LOOP', `${path}: maximum directory depth exceeded`, path);
   if (!hasPermission(perms, path, 'list')) throw new FsPermissionError(path);
   if (!hasPermissionsBelow(perms, path) && hasPermission(perms, path, 'download')) return;
-  for await (const child of virtualEntries(ctx.vfs, path)) {
+  for await (const child of virtualEntries(ctx, path)) {
     if (child.info.isDir || isRegularMode(child.info.mode)) await checkZipItem(ctx, child, depth + 1);
   }
 }
@@ -162,7 +170,7 @@ async function addItem(ctx: ZipContext, archive: ZipArchive, item: ZipItem, dept
     }
     if (!hasPermission(ctx.user.permissions, virtualPath, 'list')) throw new FsPermissionError(virtualPath);
     if (name) await append(archive, null, { name: `${name}/`, type: 'directory', date, mode: 0o755 });
-    for await (const child of virtualEntries(ctx.vfs, virtualPath)) {
+    for await (const child of virtualEntries(ctx, virtualPath)) {
       await addItem(ctx, archive, child, depth + 1);
     }
     return;
