@@ -24,7 +24,8 @@ export interface MultipartFile {
  * a part is being written). Resolves with the number of file parts handled once the whole form was
  * read and every `onFile` settled. The first `onFile` failure stops the parsing (the rest of the body
  * is drained and discarded) and rejects with that failure; a client abort rejects with
- * `ClientAbortError` after destroying the part in progress, so its writer can drop the partial data.
+ * `ClientAbortError` after destroying the part in progress. Either way the promise settles only once
+ * the part in progress has settled, so its writer has dropped the partial data by then.
  */
 export function streamMultipartFiles(
   request: IncomingMessage,
@@ -60,7 +61,8 @@ export function streamMultipartFiles(
       request.unpipe(parser);
       if (!request.destroyed) request.resume();
       current?.resume();
-      reject(err);
+      // After the part in progress has settled: its writer has then removed its partial data.
+      void chain.then(() => reject(err));
     };
     const onAborted = () => {
       const abort = new ClientAbortError();
@@ -128,6 +130,7 @@ export function receivePart(part: Readable, sink: Writable): Promise<void> {
       if (settled) return;
       settled = true;
       part.off('error', finish);
+      part.off('close', onClose);
       sink.off('error', finish);
       sink.off('finish', onFinish);
       if (error) {
@@ -138,7 +141,16 @@ export function receivePart(part: Readable, sink: Writable): Promise<void> {
       }
     };
     const onFinish = () => finish();
+    // A part destroyed before it ends (a parse error or an abort, possibly before we got here).
+    const onClose = () => {
+      if (!part.readableEnded) finish(part.errored ?? new ClientAbortError());
+    };
+    if (part.destroyed) {
+      onClose();
+      return;
+    }
     part.on('error', finish);
+    part.once('close', onClose);
     sink.on('error', finish);
     sink.on('finish', onFinish);
     part.pipe(sink);

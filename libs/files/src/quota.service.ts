@@ -207,7 +207,7 @@ export class UploadQuota {
   async commit(target: QuotaPath, write: Committable): Promise<void> {
     if (!this.counter.tracked) {
       await write.commit();
-      this.finish();
+      await this.finish();
       return;
     }
     const key = await lockKey(target);
@@ -232,7 +232,7 @@ export class UploadQuota {
       this.disk = { ...ZERO }; // stored: nothing left to release on abort
       await this.safeAdd(surplus);
     });
-    this.finish();
+    await this.finish();
   }
 
   /** Releases the disk reservation and refunds the transfer quota down to the bytes received. */
@@ -241,17 +241,18 @@ export class UploadQuota {
     const reserved = this.disk;
     this.disk = { ...ZERO };
     await this.safeAdd({ files: -reserved.files, bytes: -reserved.bytes });
-    this.finish();
+    await this.finish();
   }
 
-  private finish(): void {
+  /** Ends the transfer; the unused transfer reservation is refunded before the response goes out. */
+  private async finish(): Promise<void> {
     if (this.done) return;
     this.done = true;
     this.handle.close();
     const refund = this.transfer - this.written;
     this.transfer = this.written;
     if (refund > 0) {
-      this.repo
+      await this.repo
         .addTransfer(this.user.id, 'upload', -refund)
         .catch((err: unknown) => logger.error(`transfer quota refund failed: ${String(err)}`));
     }
