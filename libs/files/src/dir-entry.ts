@@ -8,16 +8,26 @@ export interface DirEntryWire {
   size?: number;
 }
 
-/** Go's `time.RFC3339` of a UTC time: second precision, `Z`. */
+let lastSecond = NaN;
+let lastText = '';
+
+/** Go's `time.RFC3339` of a UTC time: second precision, `Z` (entries of a listing often share one). */
 export function rfc3339(ms: number): string {
-  return `${new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19)}Z`;
+  const second = Math.floor(ms / 1000);
+  if (second !== lastSecond) {
+    lastText = `${new Date(second * 1000).toISOString().slice(0, 19)}Z`;
+    lastSecond = second;
+  }
+  return lastText;
 }
 
-/** A storage entry as SFTPGo lists it: `size` only for regular files. */
-export function toDirEntry(info: FileInfo): DirEntryWire {
-  const entry: DirEntryWire = { last_modified: rfc3339(info.mtime), mode: info.mode, name: info.name };
-  if (isRegularMode(info.mode)) entry.size = info.size;
-  return entry;
+/**
+ * A storage entry as SFTPGo lists it (`size` only for regular files), as JSON text written directly
+ * for a listing's hot loop, keys in Go's sorted order as {@link DirEntryWire}.
+ */
+export function dirEntryJson(info: FileInfo): string {
+  const head = `{"last_modified":"${rfc3339(info.mtime)}","mode":${info.mode},"name":${JSON.stringify(info.name)}`;
+  return isRegularMode(info.mode) ? `${head},"size":${info.size}}` : `${head}}`;
 }
 
 /** The synthetic directory SFTPGo shows for a virtual folder (or a directory leading to one). */

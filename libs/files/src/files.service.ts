@@ -36,7 +36,7 @@ import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
 import { posix } from 'node:path';
 import { Readable, type Writable } from 'node:stream';
 import { lstatOrUndefined } from './fs-helpers';
-import { type DirEntryWire, toDirEntry, virtualDirEntry } from './dir-entry';
+import { dirEntryJson, virtualDirEntry } from './dir-entry';
 import {
   ERR_PERMISSION,
   ERR_SPACE_LIMIT,
@@ -167,10 +167,10 @@ export class FilesService {
       const hide = filter?.policy === DENY_POLICY_HIDE ? filter : undefined;
       const mounts = ctx.vfs.mountsUnder(dir);
       const { fs, fsPath } = ctx.vfs.resolve(dir);
-      const iterator = fs.list(fsPath)[Symbol.asyncIterator]();
+      const iterator = fs.listBatches(fsPath)[Symbol.asyncIterator]();
       // The first batch is read before the status is sent, so a missing or unreadable directory
       // gets its 404/403; a failure later can only abort the connection (as SFTPGo).
-      let first: IteratorResult<FileInfo>;
+      let first: IteratorResult<FileInfo[]>;
       try {
         first = await iterator.next();
       } catch (err) {
@@ -671,30 +671,33 @@ function withMessageSync<T>(message: string, op: () => T): T {
  */
 async function* listingJson(
   mounts: { name: string }[],
-  first: IteratorResult<FileInfo>,
-  iterator: AsyncIterator<FileInfo>,
+  first: IteratorResult<FileInfo[]>,
+  iterator: AsyncIterator<FileInfo[]>,
   hide?: DirPatternFilter,
 ): AsyncGenerator<string> {
   const shadowed = new Set(mounts.map((m) => m.name));
   const visible = (name: string) => !hide || hide.allows(name);
-  const entries: DirEntryWire[] = mounts.filter((m) => visible(m.name)).map((m) => virtualDirEntry(m.name));
   let chunk = '[';
-  let count = 0;
-  const add = (entry: DirEntryWire) => {
-    chunk += `${count > 0 ? ',' : ''}${JSON.stringify(entry)}`;
-    count += 1;
+  let pending = 0;
+  let separator = '';
+  const add = (json: string) => {
+    chunk += separator + json;
+    separator = ',';
+    pending += 1;
   };
   try {
-    entries.forEach(add);
+    for (const mount of mounts) if (visible(mount.name)) add(JSON.stringify(virtualDirEntry(mount.name)));
     let next = first;
     while (!next.done) {
-      const info = next.value;
-      if (!shadowed.has(info.name) && !info.name.startsWith(ATOMIC_TEMP_PREFIX) && visible(info.name)) {
-        add(toDirEntry(info));
+      for (const info of next.value) {
+        if (!shadowed.has(info.name) && !info.name.startsWith(ATOMIC_TEMP_PREFIX) && visible(info.name)) {
+          add(dirEntryJson(info));
+        }
       }
-      if (count % LIST_CHUNK === 0 && chunk.length > 1) {
+      if (pending >= LIST_CHUNK) {
         yield chunk;
         chunk = '';
+        pending = 0;
       }
       next = await iterator.next();
     }

@@ -59,6 +59,8 @@ export interface Filesystem {
   lstat(path: string): Promise<FileInfo>;
   /** The entries of a directory (no `.`/`..`), streamed: never the whole directory in memory. */
   list(path: string): AsyncIterable<FileInfo>;
+  /** The same entries in batches (a page of the directory at a time), for hot paths like listings. */
+  listBatches(path: string): AsyncIterable<FileInfo[]>;
   /** A stream of the file's bytes, optionally only `range`. */
   createReadStream(path: string, range?: ByteRange): Promise<Readable>;
   /** Starts an atomic write to `path` (the parent must exist). */
