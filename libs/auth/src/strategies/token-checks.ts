@@ -5,6 +5,7 @@ import { Passport } from 'passport';
 import { ExtractJwt, Strategy, type StrategyOptionsWithRequest } from 'passport-jwt';
 import { TokenRevocationService, tokenHash } from '../token-revocation.service';
 import type { TokenAudience, TokenClaims, TokenService } from '../token.service';
+import './verified-tokens';
 
 /** The bearer token of a request (`Authorization: Bearer`, scheme case-insensitive). */
 export const extractBearer = ExtractJwt.fromAuthHeaderAsBearerToken();
@@ -57,6 +58,18 @@ export interface TokenSubjectState {
   updatedAt: number;
 }
 
+/** Token hashes by claims object: a token re-verified from the cache keeps its claims object. */
+const hashes = new WeakMap<TokenClaims, string>();
+
+function hashOf(request: TokenRequest, claims: TokenClaims): string {
+  let hash = hashes.get(claims);
+  if (hash === undefined) {
+    hash = tokenHash(extractBearer(request as never) ?? '');
+    hashes.set(claims, hash);
+  }
+  return hash;
+}
+
 /**
  * SFTPGo's per-request token checks, in its order: revoked, audience, client IP binding (unless
  * `token_validation` bit 1), username claim. Same for admin and user tokens.
@@ -68,7 +81,7 @@ export function checkTokenEnvelope(
   revocations: TokenRevocationService,
   config: SftpgoConfig,
 ): CheckedToken {
-  const hash = tokenHash(extractBearer(request as never) ?? '');
+  const hash = hashOf(request, claims);
   if (revocations.isRevoked(hash)) throw noLongerValid();
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!audiences.includes(audience)) throw new UnauthorizedError('', 'Your token audience is not valid');
