@@ -114,9 +114,17 @@ export async function benchFiles({ url, pid, token, freePort }) {
     rmSync(join(home, 'big.bin'), { force: true });
     rmSync(join(rawRoot, 'big.bin'), { force: true });
 
+    // New files (a fresh name per request), then overwrites of one file (synced before the rename here).
+    const fresh = (prefix) => {
+      let n = 0;
+      return { requests: [{ setupRequest: (req) => ({ ...req, path: `${prefix}new-${n++}.bin` }) }] };
+    };
+    const newUpOurs = await rps(`${url}/`, { method: 'POST', body: SMALL, headers: auth, ...fresh('/api/v2/user/files/upload?path=/') });
+    const newUpRaw = await rps(`${rawUrl}/`, { method: 'POST', body: SMALL, ...fresh('/?path=') });
+    line('upload, 4 KiB, new files', newUpOurs, newUpRaw, 'req/s');
     const smallUpOurs = await rps(`${url}/api/v2/user/files/upload?path=/small.bin`, { method: 'POST', body: SMALL, headers: auth });
     const smallUpRaw = await rps(`${rawUrl}/?path=small.bin`, { method: 'POST', body: SMALL });
-    line('upload, 4 KiB', smallUpOurs, smallUpRaw, 'req/s');
+    line('upload, 4 KiB, overwrite', smallUpOurs, smallUpRaw, 'req/s');
     const smallDownOurs = await rps(`${url}/api/v2/user/files?path=/small.bin`, { headers: auth });
     const smallDownRaw = await rps(`${rawUrl}/?path=small.bin`);
     line('download, 4 KiB', smallDownOurs, smallDownRaw, 'req/s');

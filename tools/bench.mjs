@@ -133,12 +133,24 @@ async function main() {
     console.log(`  /api/v2/token     ${(tokens / ceiling).toFixed(2)}`);
     console.log(`  /api/v2/users     ${(listDeep / listFirst).toFixed(2)} (last page of ${inserted + 100} users against a list of 100)`);
     console.log(`server RSS after the run: ${rss.toFixed(0)} MiB`);
-    await benchFiles({ url, pid: child.pid, token, freePort });
   } finally {
-    child.kill('SIGTERM');
-    await new Promise((resolve) => child.once('exit', resolve));
-    rmSync(dir, { recursive: true, force: true });
+    await stopServer(child, dir);
   }
+  // The file API on a fresh server, so that its peak RSS is the transfers' own.
+  const files = await startServer();
+  try {
+    const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
+    const token = (await (await fetch(`${files.url}/api/v2/token`, { headers: { authorization: basic } })).json()).access_token;
+    await benchFiles({ url: files.url, pid: files.child.pid, token, freePort });
+  } finally {
+    await stopServer(files.child, files.dir);
+  }
+}
+
+async function stopServer(child, dir) {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+  rmSync(dir, { recursive: true, force: true });
 }
 
 main().catch((error) => {
