@@ -7,7 +7,7 @@ import { Logger as PinoLogger, PinoLogger as PinoRoot } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { HttpBindings } from './http/bindings';
 import { MAX_REQUEST_SIZE, registerBodyParsers } from './http/body-parsers';
-import { requestId } from './logging';
+import { registerRequestLogging, requestId } from './logging';
 import { setupOpenApi } from './openapi';
 
 /** How long a shutdown waits for in-flight requests before cutting connections. */
@@ -67,6 +67,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     app.setGlobalPrefix('api/v2', { exclude: [{ path: 'healthz', method: RequestMethod.ALL }] });
     const fastify = app.getHttpAdapter().getInstance();
     registerBodyParsers(fastify);
+    registerRequestLogging(fastify);
     fastify.addHook('onSend', async (request, reply) => {
       reply.header('server', `SFTPGo/${API_VERSION}`);
       reply.header('x-request-id', request.id);

@@ -20,10 +20,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
   constructor(private readonly translators: readonly ErrorTranslator[] = []) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
-    const reply = host.switchToHttp().getResponse<ReplyLike>();
+    const http = host.switchToHttp();
+    const reply = http.getResponse<ReplyLike>();
     const error = this.toApiError(exception);
-    if (error.status >= 500)
-      this.logger.error(exception instanceof Error ? exception.stack : String(exception));
+    if (error.status >= 500) {
+      const detail = exception instanceof Error ? exception.stack : String(exception);
+      this.logger.error(`request ${http.getRequest<{ id?: string }>()?.id ?? '-'} failed: ${detail}`);
+    }
     if (reply.sent) return;
     reply.status(error.status);
     for (const [name, value] of Object.entries(error.headers)) reply.header(name, value);
