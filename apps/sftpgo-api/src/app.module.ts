@@ -1,4 +1,5 @@
 import { AdminEntity, AdminGroupMappingEntity, AdminsModule } from '@app/admins';
+import { ApiKeyEntity, ApiKeysModule } from '@app/apikeys';
 import { AuthModule, RevokedTokenEntity } from '@app/auth';
 import { ApiExceptionFilter, CommonModule, createValidationPipe } from '@app/common';
 import { ConfigModule, type SftpgoConfig } from '@app/config';
@@ -28,6 +29,7 @@ const ENTITIES = [
   UserEntity,
   UserFolderMappingEntity,
   UserGroupMappingEntity,
+  ApiKeyEntity,
 ];
 
 /** The application: configuration, logging, data provider, auth and the domain modules. */
@@ -48,6 +50,7 @@ export class AppModule {
         FoldersModule,
         GroupsModule,
         UsersModule,
+        ApiKeysModule,
         AuthModule,
         MaintenanceModule,
         FilesModule,

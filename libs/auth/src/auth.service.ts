@@ -2,6 +2,7 @@ import { AdminsService, credentialStamp } from '@app/admins';
 import { UserAuthService } from '@app/users';
 import { normalizeIp, parseBasicAuth, type Principal, UnauthorizedError } from '@app/common';
 import { Injectable } from '@nestjs/common';
+import { AuthFailures } from './auth-failures.service';
 import { TokenRevocationService } from './token-revocation.service';
 import { TokenAudience, type TokenResponse, TokenService } from './token.service';
 
@@ -15,6 +16,7 @@ export class AuthService {
     private readonly tokens: TokenService,
     private readonly revocations: TokenRevocationService,
     private readonly users: UserAuthService,
+    private readonly failures: AuthFailures,
   ) {}
 
   /** `GET /token`: Basic credentials of an admin for an `API` token bound to the client IP. */
@@ -23,7 +25,15 @@ export class AuthService {
     if (!credentials) throw new UnauthorizedError('', 'Unauthorized', BASIC_CHALLENGE);
     const ip = normalizeIp(rawIp);
     const admin = await this.admins.checkCredentials(credentials.username, credentials.password, ip);
-    if (!admin) throw new UnauthorizedError('invalid credentials', 'Unauthorized', BASIC_CHALLENGE);
+    if (!admin) {
+      this.failures.report({
+        ip,
+        credential: 'password',
+        username: credentials.username,
+        reason: 'invalid credentials for an admin token',
+      });
+      throw new UnauthorizedError('invalid credentials', 'Unauthorized', BASIC_CHALLENGE);
+    }
     const filters = admin.filters;
     return this.tokens.issue(
       {
@@ -51,7 +61,15 @@ export class AuthService {
     }
     const ip = normalizeIp(rawIp);
     const user = await this.users.checkCredentials(credentials.username, credentials.password, ip);
-    if (!user) throw new UnauthorizedError('invalid credentials', 'Unauthorized', BASIC_CHALLENGE);
+    if (!user) {
+      this.failures.report({
+        ip,
+        credential: 'password',
+        username: credentials.username,
+        reason: 'invalid credentials for a user token',
+      });
+      throw new UnauthorizedError('invalid credentials', 'Unauthorized', BASIC_CHALLENGE);
+    }
     const state = this.users.stateOf(user);
     return this.tokens.issue(
       {

@@ -11,6 +11,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import passport, { type Strategy } from 'passport';
 import { AdminJwtStrategy } from './strategies/admin-jwt.strategy';
+import { API_KEY_HEADER, type ApiAudience, ApiKeyAuthenticator } from './strategies/api-key.strategy';
 import { UserJwtStrategy } from './strategies/user-jwt.strategy';
 
 /** Maps passport-jwt's reasons to SFTPGo's error texts. */
@@ -47,18 +48,23 @@ function authenticate(strategy: Strategy, request: unknown, response: unknown): 
 
 /**
  * The one global guard, deny by default: every route is authenticated as its `@Authenticated()`
- * declares (routes that declare nothing need an admin with `*`), unless it is `@Public()`.
+ * declares (routes that declare nothing need an admin with `*`), unless it is `@Public()`. The
+ * headers pick the strategy (an `X-SFTPGO-API-KEY` wins over a bearer token, as SFTPGo); the route's
+ * API (admin or user) picks the token audience and the key scope it accepts.
  */
 @Injectable()
 export class AuthenticationGuard implements CanActivate {
-  private readonly strategies: Record<'admin' | 'user', Strategy | undefined>;
+  private readonly jwt: Record<ApiAudience, Strategy>;
+  private readonly apiKey: Record<ApiAudience, Strategy>;
 
   constructor(
     private readonly reflector: Reflector,
     adminJwt: AdminJwtStrategy,
     userJwt: UserJwtStrategy,
+    apiKeys: ApiKeyAuthenticator,
   ) {
-    this.strategies = { admin: adminJwt, user: userJwt };
+    this.jwt = { admin: adminJwt, user: userJwt };
+    this.apiKey = apiKeys.strategies;
   }
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
@@ -68,10 +74,9 @@ export class AuthenticationGuard implements CanActivate {
         context.getClass(),
       ]) ?? DEFAULT_AUTH_REQUIREMENT;
     if (requirement.as === 'public') return true;
-    const strategy = this.strategies[requirement.as];
-    if (!strategy) throw new UnauthorizedError('no token found');
     const http = context.switchToHttp();
-    const request = http.getRequest<{ principal?: Principal }>();
+    const request = http.getRequest<{ principal?: Principal; headers: Record<string, unknown> }>();
+    const strategy = request.headers[API_KEY_HEADER] ? this.apiKey[requirement.as] : this.jwt[requirement.as];
     const principal = await authenticate(strategy, request, http.getResponse());
     request.principal = principal;
     authorize(principal, requirement);

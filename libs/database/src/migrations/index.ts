@@ -5,12 +5,15 @@ import { Initial1764230400000 as SqliteInitial } from './sqlite/1764230400000-in
 import { AdminApi1764316800000 as MysqlAdminApi } from './mysql/1764316800000-admin-api';
 import { AdminApi1764316800000 as PostgresAdminApi } from './postgres/1764316800000-admin-api';
 import { AdminApi1764316800000 as SqliteAdminApi } from './sqlite/1764316800000-admin-api';
+import { ApiKeys1764403200000 as MysqlApiKeys } from './mysql/1764403200000-api-keys';
+import { ApiKeys1764403200000 as PostgresApiKeys } from './postgres/1764403200000-api-keys';
+import { ApiKeys1764403200000 as SqliteApiKeys } from './sqlite/1764403200000-api-keys';
 
 type MigrationClass = new () => MigrationInterface;
 
 /** The committed migrations of each driver family, oldest first. */
 export const MIGRATIONS: Record<'sqlite' | 'mysql' | 'postgresql', MigrationClass[]> = {
-  sqlite: [SqliteInitial, SqliteAdminApi],
-  mysql: [MysqlInitial, MysqlAdminApi],
-  postgresql: [PostgresInitial, PostgresAdminApi],
+  sqlite: [SqliteInitial, SqliteAdminApi, SqliteApiKeys],
+  mysql: [MysqlInitial, MysqlAdminApi, MysqlApiKeys],
+  postgresql: [PostgresInitial, PostgresAdminApi, PostgresApiKeys],
 };

@@ -1,0 +1,29 @@
+import { Injectable, Logger } from '@nestjs/common';
+
+/** How a failed credential was presented. */
+export type FailedCredential = 'password' | 'api_key';
+
+/** A refused credential: who tried, from where, and why (never the credential itself). */
+export interface AuthFailure {
+  ip: string;
+  credential: FailedCredential;
+  /** The account the client named, when it named one. */
+  username?: string;
+  reason: string;
+}
+
+/**
+ * The one place failed credentials are reported (admin and user tokens, API keys): SFTPGo's
+ * defender counts them to ban repeat offenders. Until the defender exists, each one is logged.
+ */
+@Injectable()
+export class AuthFailures {
+  private readonly logger = new Logger('AuthFailures');
+
+  report(failure: AuthFailure): void {
+    const who = failure.username ? ` for "${failure.username}"` : '';
+    this.logger.warn(
+      `failed ${failure.credential === 'api_key' ? 'API key' : 'password'} authentication from ${failure.ip}${who}: ${failure.reason}`,
+    );
+  }
+}
