@@ -92,6 +92,24 @@ function seedUsers(file, count) {
   return count;
 }
 
+/** Lets the bench admin use API keys and creates one bound to it (scope admin). */
+async function adminApiKey(url, token) {
+  const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  const admin = await fetch(`${url}/api/v2/admins/${ADMIN.username}`, {
+    method: 'PUT',
+    headers,
+    body: JSON.stringify({ username: ADMIN.username, status: 1, permissions: ['*'], filters: { allow_api_key_auth: true } }),
+  });
+  if (admin.status !== 200) throw new Error(`allowing API keys: ${admin.status} ${await admin.text()}`);
+  const created = await fetch(`${url}/api/v2/apikeys`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify({ name: 'bench', scope: 1, admin: ADMIN.username }),
+  });
+  if (created.status !== 201) throw new Error(`creating an API key: ${created.status} ${await created.text()}`);
+  return (await created.json()).key;
+}
+
 /** The first 100 users, to compare the last page of a large table with. */
 async function seedSmall(url, token) {
   for (let i = 0; i < 100; i++) {
@@ -115,6 +133,8 @@ async function main() {
     await seedSmall(url, token);
     const health = await load('GET /healthz', `${url}/healthz`);
     const version = await load('GET /api/v2/version (JWT checked)', `${url}/api/v2/version`, { authorization: `Bearer ${token}` });
+    const apiKey = await adminApiKey(url, token);
+    const versionKey = await load('GET /api/v2/version (API key)', `${url}/api/v2/version`, { 'x-sftpgo-api-key': apiKey });
     const tokens = await load('GET /api/v2/token (Basic, cached)', `${url}/api/v2/token`, { authorization: basic });
     const listFirst = await load('GET /api/v2/users (100 of 100)', `${url}/api/v2/users?limit=100`, {
       authorization: `Bearer ${token}`,
@@ -130,6 +150,7 @@ async function main() {
     console.log('\nratios against the raw node:http ceiling:');
     console.log(`  /healthz          ${(health / ceiling).toFixed(2)}`);
     console.log(`  /api/v2/version   ${(version / ceiling).toFixed(2)}`);
+    console.log(`  API key vs JWT    ${(versionKey / version).toFixed(2)} (same request, the API key path against the JWT path)`);
     console.log(`  /api/v2/token     ${(tokens / ceiling).toFixed(2)}`);
     console.log(`  /api/v2/users     ${(listDeep / listFirst).toFixed(2)} (last page of ${inserted + 100} users against a list of 100)`);
     console.log(`server RSS after the run: ${rss.toFixed(0)} MiB`);
