@@ -19,11 +19,15 @@ describe(`data provider (${TEST_DRIVER})`, () => {
 
   it('runs the committed migrations once on a fresh database, and not again on restart', async () => {
     const applied = await db.query<{ name: string }>('SELECT "name" FROM "schema_migrations"');
-    expect(applied.map((m) => m.name)).toEqual(['Initial1764230400000', 'AdminApi1764316800000']);
+    expect(applied.map((m) => m.name)).toEqual([
+      'Initial1764230400000',
+      'AdminApi1764316800000',
+      'ApiKeys1764403200000',
+    ]);
     await app.close();
     app = await startTestServer(db);
     const again = await db.query<{ name: string }>('SELECT "name" FROM "schema_migrations"');
-    expect(again).toHaveLength(2);
+    expect(again).toHaveLength(3);
     expect((await app.request('/api/v2/token', { basic: ADMIN })).status).toBe(200);
   });
 

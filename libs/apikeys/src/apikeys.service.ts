@@ -166,6 +166,11 @@ export class ApiKeysService {
     return state;
   }
 
+  /** Forgets the cached state of a key (its account is gone: the key may be gone with it). */
+  forget(keyId: string): void {
+    this.authStates.delete(keyId);
+  }
+
   /** Records a successful use: `last_use_at` is written at most once a minute per key, off the request path. */
   recordUse(keyId: string): void {
     const now = nowMs();

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 
-/** How a failed credential was presented. */
-export type FailedCredential = 'password' | 'api_key';
+/** How a failed credential was presented: HTTP Basic (token endpoints) or an API key. */
+export type FailedCredential = 'basic' | 'api_key';
 
 /** A refused credential: who tried, from where, and why (never the credential itself). */
 export interface AuthFailure {
@@ -23,7 +23,7 @@ export class AuthFailures {
   report(failure: AuthFailure): void {
     const who = failure.username ? ` for "${failure.username}"` : '';
     this.logger.warn(
-      `failed ${failure.credential === 'api_key' ? 'API key' : 'password'} authentication from ${failure.ip}${who}: ${failure.reason}`,
+      `${failure.credential === 'api_key' ? 'API key authentication' : 'login'} failed from ${failure.ip}${who}: ${failure.reason}`,
     );
   }
 }

@@ -28,7 +28,7 @@ export class AuthService {
     if (!admin) {
       this.failures.report({
         ip,
-        credential: 'password',
+        credential: 'basic',
         username: credentials.username,
         reason: 'invalid credentials for an admin token',
       });
@@ -64,7 +64,7 @@ export class AuthService {
     if (!user) {
       this.failures.report({
         ip,
-        credential: 'password',
+        credential: 'basic',
         username: credentials.username,
         reason: 'invalid credentials for a user token',
       });

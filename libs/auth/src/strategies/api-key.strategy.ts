@@ -27,6 +27,7 @@ export type ApiAudience = 'admin' | 'user';
 const NOT_VALID = 'the provided api key is not valid';
 const WRONG_SCOPE = 'the provided api key is invalid for this request';
 const NOT_AUTHENTICATED = 'the provided api key cannot be authenticated';
+const ACCOUNT_MISSING = 'the account does not exist';
 
 /**
  * `X-SFTPGO-API-KEY` authentication (passport-headerapikey), one strategy per API: SFTPGo's checks and
@@ -85,6 +86,13 @@ export class ApiKeyAuthenticator {
     const username = (audience === 'admin' ? key.admin : key.user) || presented.username;
     const principal =
       audience === 'admin' ? await this.asAdmin(username, ip) : await this.asUser(username, ip);
+    if (principal === ACCOUNT_MISSING && (key.admin || key.user)) {
+      // A bound account that is gone took its keys with it (cascade): read the key again.
+      this.keys.forget(key.keyId);
+      if (!(await this.keys.authState(key.keyId))) {
+        throw refuse(new BadRequestError(NOT_VALID), `API key ${key.keyId} was deleted with its account`);
+      }
+    }
     if (typeof principal === 'string') {
       throw refuse(
         new UnauthorizedError(
@@ -103,7 +111,7 @@ export class ApiKeyAuthenticator {
   private async asAdmin(username: string, ip: string): Promise<Principal | string> {
     if (!username) return 'a generic key needs a username suffix';
     const admin = await this.admins.authState(username);
-    if (!admin) return `admin "${username}" does not exist`;
+    if (!admin) return ACCOUNT_MISSING;
     if (admin.status !== 1) return `admin "${username}" is disabled`;
     if (!admin.allowApiKeyAuth) return `admin "${username}" does not allow API key authentication`;
     if (admin.allowList.length > 0 && !ipInCidrs(ip, admin.allowList)) {
@@ -123,7 +131,7 @@ export class ApiKeyAuthenticator {
   private async asUser(username: string, ip: string): Promise<Principal | string> {
     if (!username) return 'a generic key needs a username suffix';
     const user = await this.users.authState(username);
-    if (!user) return `user "${username}" does not exist`;
+    if (!user) return ACCOUNT_MISSING;
     if (!user.allowApiKeyAuth) return `user "${username}" does not allow API key authentication`;
     const problem =
       userLoginProblem(user, ip) ??
