@@ -11,6 +11,8 @@ const GIB = 1024 * 1024 * 1024;
 const CHUNK = Buffer.alloc(1024 * 1024, 7);
 const SMALL = Buffer.alloc(4096, 9);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
+/** Small-file cases alternate ours and raw this many times; the medians are printed (a shared VM is noisy). */
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const BIG = Number(process.env.BENCH_BIG_BYTES ?? GIB);
 
 const RAW_SERVER = `
@@ -75,9 +77,25 @@ function download(url, headers = {}) {
 }
 
 async function rps(url, options) {
-  const result = await autocannon({ url, connections: 16, duration: SECONDS, ...options });
+  const result = await autocannon({ url, connections: 16, duration: Math.max(2, Math.round(SECONDS / 2)), ...options });
   if (result.non2xx + result.errors > 0) throw new Error(`${url}: ${result.non2xx} non-2xx, ${result.errors} errors`);
   return result.requests.average;
+}
+
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** Runs `ours` and `raw` alternately ROUNDS times; prints the medians and the median of the ratios. */
+async function compare(title, ours, raw) {
+  const o = [];
+  const r = [];
+  for (let i = 0; i < ROUNDS; i++) {
+    o.push(await ours());
+    r.push(await raw());
+  }
+  const ratio = median(o.map((value, i) => value / r[i]));
+  console.log(
+    `${title.padEnd(40)} ${median(o).toFixed(0).padStart(8)} req/s   raw ${median(r).toFixed(0).padStart(8)} req/s   ratio ${ratio.toFixed(2)}   (median of ${ROUNDS})`,
+  );
 }
 
 const line = (title, ours, raw, unit) =>
@@ -101,7 +119,7 @@ export async function benchFiles({ url, pid, token, freePort }) {
     const basic = `Basic ${Buffer.from('bench-files:bench-files-Pa55!').toString('base64')}`;
     const userToken = (await (await fetch(`${url}/api/v2/user/token`, { headers: { authorization: basic } })).json()).access_token;
     const auth = { authorization: `Bearer ${userToken}` };
-    console.log(`\nuser file API (big transfers: ${(BIG / GIB).toFixed(2)} GiB; small: 4 KiB at concurrency 16, ${SECONDS} s)`);
+    console.log(`\nuser file API (big transfers: ${(BIG / GIB).toFixed(2)} GiB; small: 4 KiB at concurrency 16, ${ROUNDS} alternating rounds of ${Math.max(2, Math.round(SECONDS / 2))} s)`);
 
     const rssBefore = peakRssMiB(pid);
     const upOurs = await upload(`${url}/api/v2/user/files/upload?path=/big.bin`, BIG, auth);
@@ -119,23 +137,32 @@ export async function benchFiles({ url, pid, token, freePort }) {
       let n = 0;
       return { requests: [{ setupRequest: (req) => ({ ...req, path: `${prefix}new-${n++}.bin` }) }] };
     };
-    const newUpOurs = await rps(`${url}/`, { method: 'POST', body: SMALL, headers: auth, ...fresh('/api/v2/user/files/upload?path=/') });
-    const newUpRaw = await rps(`${rawUrl}/`, { method: 'POST', body: SMALL, ...fresh('/?path=') });
-    line('upload, 4 KiB, new files', newUpOurs, newUpRaw, 'req/s');
-    const smallUpOurs = await rps(`${url}/api/v2/user/files/upload?path=/small.bin`, { method: 'POST', body: SMALL, headers: auth });
-    const smallUpRaw = await rps(`${rawUrl}/?path=small.bin`, { method: 'POST', body: SMALL });
-    line('upload, 4 KiB, overwrite', smallUpOurs, smallUpRaw, 'req/s');
-    const smallDownOurs = await rps(`${url}/api/v2/user/files?path=/small.bin`, { headers: auth });
-    const smallDownRaw = await rps(`${rawUrl}/?path=small.bin`);
-    line('download, 4 KiB', smallDownOurs, smallDownRaw, 'req/s');
+    let round = 0;
+    await compare(
+      'upload, 4 KiB, new files',
+      () => rps(`${url}/`, { method: 'POST', body: SMALL, headers: auth, ...fresh(`/api/v2/user/files/upload?path=/r${round++}-`) }),
+      () => rps(`${rawUrl}/`, { method: 'POST', body: SMALL, ...fresh(`/?path=r${round++}-`) }),
+    );
+    await compare(
+      'upload, 4 KiB, overwrite',
+      () => rps(`${url}/api/v2/user/files/upload?path=/small.bin`, { method: 'POST', body: SMALL, headers: auth }),
+      () => rps(`${rawUrl}/?path=small.bin`, { method: 'POST', body: SMALL }),
+    );
+    await compare(
+      'download, 4 KiB',
+      () => rps(`${url}/api/v2/user/files?path=/small.bin`, { headers: auth }),
+      () => rps(`${rawUrl}/?path=small.bin`),
+    );
 
     for (const root of [home, rawRoot]) {
       mkdirSync(join(root, 'many'), { recursive: true });
       for (let i = 0; i < 1000; i++) writeFileSync(join(root, 'many', `f-${i}.txt`), 'x');
     }
-    const listOurs = await rps(`${url}/api/v2/user/dirs?path=/many`, { headers: auth });
-    const listRaw = await rps(`${rawUrl}/list`);
-    line('GET /user/dirs, 1,000 entries', listOurs, listRaw, 'req/s');
+    await compare(
+      'GET /user/dirs, 1,000 entries',
+      () => rps(`${url}/api/v2/user/dirs?path=/many`, { headers: auth }),
+      () => rps(`${rawUrl}/list`),
+    );
     console.log(`server peak RSS: ${peak.toFixed(0)} MiB after the big upload (${rssBefore.toFixed(0)} MiB before)`);
   } finally {
     raw.kill();
