@@ -10,6 +10,7 @@ import { FolderEntity, FoldersModule } from '@app/folders';
 import { GroupEntity, GroupFolderMappingEntity, GroupsModule } from '@app/groups';
 import { KmsModule } from '@app/kms';
 import { RoleEntity, RolesModule } from '@app/roles';
+import { ShareEntity, SharesModule } from '@app/shares';
 import { StorageModule } from '@app/storage';
 import { UserEntity, UserFolderMappingEntity, UserGroupMappingEntity, UsersModule } from '@app/users';
 import { DynamicModule, Module } from '@nestjs/common';
@@ -30,6 +31,7 @@ const ENTITIES = [
   UserFolderMappingEntity,
   UserGroupMappingEntity,
   ApiKeyEntity,
+  ShareEntity,
 ];
 
 /** The application: configuration, logging, data provider, auth and the domain modules. */
@@ -54,6 +56,7 @@ export class AppModule {
         AuthModule,
         MaintenanceModule,
         FilesModule,
+        SharesModule,
       ],
       providers: [
         { provide: APP_FILTER, useFactory: () => new ApiExceptionFilter([translateDatabaseError]) },

@@ -23,11 +23,12 @@ describe(`data provider (${TEST_DRIVER})`, () => {
       'Initial1764230400000',
       'AdminApi1764316800000',
       'ApiKeys1764403200000',
+      'Shares1764489600000',
     ]);
     await app.close();
     app = await startTestServer(db);
     const again = await db.query<{ name: string }>('SELECT "name" FROM "schema_migrations"');
-    expect(again).toHaveLength(3);
+    expect(again).toHaveLength(4);
     expect((await app.request('/api/v2/token', { basic: ADMIN })).status).toBe(200);
   });
 

@@ -8,12 +8,15 @@ import { AdminApi1764316800000 as SqliteAdminApi } from './sqlite/1764316800000-
 import { ApiKeys1764403200000 as MysqlApiKeys } from './mysql/1764403200000-api-keys';
 import { ApiKeys1764403200000 as PostgresApiKeys } from './postgres/1764403200000-api-keys';
 import { ApiKeys1764403200000 as SqliteApiKeys } from './sqlite/1764403200000-api-keys';
+import { Shares1764489600000 as MysqlShares } from './mysql/1764489600000-shares';
+import { Shares1764489600000 as PostgresShares } from './postgres/1764489600000-shares';
+import { Shares1764489600000 as SqliteShares } from './sqlite/1764489600000-shares';
 
 type MigrationClass = new () => MigrationInterface;
 
 /** The committed migrations of each driver family, oldest first. */
 export const MIGRATIONS: Record<'sqlite' | 'mysql' | 'postgresql', MigrationClass[]> = {
-  sqlite: [SqliteInitial, SqliteAdminApi, SqliteApiKeys],
-  mysql: [MysqlInitial, MysqlAdminApi, MysqlApiKeys],
-  postgresql: [PostgresInitial, PostgresAdminApi, PostgresApiKeys],
+  sqlite: [SqliteInitial, SqliteAdminApi, SqliteApiKeys, SqliteShares],
+  mysql: [MysqlInitial, MysqlAdminApi, MysqlApiKeys, MysqlShares],
+  postgresql: [PostgresInitial, PostgresAdminApi, PostgresApiKeys, PostgresShares],
 };

@@ -1,0 +1,5 @@
+import { Injectable } from '@nestjs/common';
+
+/** The public share endpoints' gate and operations. */
+@Injectable()
+export class PublicSharesService {}

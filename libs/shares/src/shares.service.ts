@@ -1,0 +1,5 @@
+import { Injectable } from '@nestjs/common';
+
+/** The owner's share management (`/user/shares`). */
+@Injectable()
+export class SharesService {}
