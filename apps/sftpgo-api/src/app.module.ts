@@ -1,5 +1,5 @@
 import { AdminEntity, AdminGroupMappingEntity, AdminsModule } from '@app/admins';
-import { ApiKeyEntity, ApiKeysModule } from '@app/apikeys';
+import { ApiKeyEntity, ApiKeysModule } from '@app/api-keys';
 import { AuthModule, RevokedTokenEntity } from '@app/auth';
 import { ApiExceptionFilter, CommonModule, createValidationPipe } from '@app/common';
 import { ConfigModule, type SftpgoConfig } from '@app/config';

@@ -1,11 +1,10 @@
 import { AdminsModule } from '@app/admins';
-import { ApiKeysModule } from '@app/apikeys';
+import { ApiKeysModule } from '@app/api-keys';
 import { UsersModule } from '@app/users';
 import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { PassportModule } from '@nestjs/passport';
 import { AdminTokenController, UserTokenController } from './token.controller';
-import { AuthFailures } from './auth-failures.service';
 import { AuthService } from './auth.service';
 import { AuthenticationGuard } from './authentication.guard';
 import { AdminJwtStrategy } from './strategies/admin-jwt.strategy';
@@ -14,7 +13,7 @@ import { UserJwtStrategy } from './strategies/user-jwt.strategy';
 import { TokenRevocationService } from './token-revocation.service';
 import { TokenService } from './token.service';
 
-/** Token endpoints, JWT and API key strategies, failed-credential reports and the global guard. */
+/** Token endpoints, JWT and API key strategies and the global guard. */
 @Module({
   imports: [PassportModule, AdminsModule, UsersModule, ApiKeysModule],
   controllers: [AdminTokenController, UserTokenController],
@@ -22,12 +21,11 @@ import { TokenService } from './token.service';
     TokenService,
     TokenRevocationService,
     AuthService,
-    AuthFailures,
     AdminJwtStrategy,
     ApiKeyAuthenticator,
     UserJwtStrategy,
     { provide: APP_GUARD, useClass: AuthenticationGuard },
   ],
-  exports: [TokenService, TokenRevocationService, AuthFailures],
+  exports: [TokenService, TokenRevocationService],
 })
 export class AuthModule {}

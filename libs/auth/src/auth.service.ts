@@ -1,8 +1,7 @@
 import { AdminsService, credentialStamp } from '@app/admins';
 import { UserAuthService } from '@app/users';
-import { normalizeIp, parseBasicAuth, type Principal, UnauthorizedError } from '@app/common';
+import { AuthFailures, normalizeIp, parseBasicAuth, type Principal, UnauthorizedError } from '@app/common';
 import { Injectable } from '@nestjs/common';
-import { AuthFailures } from './auth-failures.service';
 import { TokenRevocationService } from './token-revocation.service';
 import { TokenAudience, type TokenResponse, TokenService } from './token.service';
 

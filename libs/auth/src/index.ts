@@ -2,4 +2,3 @@ export * from './auth.module';
 export * from './token.service';
 export * from './token-revocation.service';
 export * from './entities/revoked-token.entity';
-export * from './auth-failures.service';

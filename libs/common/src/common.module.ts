@@ -1,8 +1,9 @@
 import { SFTPGO_CONFIG, type SftpgoConfig } from '@app/config';
 import { Global, Module } from '@nestjs/common';
+import { AuthFailures } from './auth/auth-failures';
 import { PasswordHasher } from './crypto/password-hasher';
 
-/** Shared services configured from `data_provider` (password hashing), available everywhere. */
+/** Shared services (password hashing, failed-credential reports), available everywhere. */
 @Global()
 @Module({
   providers: [
@@ -12,7 +13,8 @@ import { PasswordHasher } from './crypto/password-hasher';
       useFactory: (config: SftpgoConfig) =>
         new PasswordHasher(config.data_provider.password_hashing, config.data_provider.password_caching),
     },
+    AuthFailures,
   ],
-  exports: [PasswordHasher],
+  exports: [PasswordHasher, AuthFailures],
 })
 export class CommonModule {}

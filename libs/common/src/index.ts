@@ -1,5 +1,6 @@
 export * from './auth/admin-permission';
 export * from './auth/principal';
+export * from './auth/auth-failures';
 export * from './auth/auth.decorators';
 export * from './errors/api-error';
 export * from './errors/api-exception.filter';

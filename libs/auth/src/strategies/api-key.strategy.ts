@@ -1,7 +1,8 @@
 import { AdminsService } from '@app/admins';
-import { ApiKeyScope, ApiKeysService, parsePresentedKey, verifySecret } from '@app/apikeys';
+import { ApiKeyScope, ApiKeysService, parsePresentedKey, verifySecret } from '@app/api-keys';
 import {
   type ApiError,
+  AuthFailures,
   BadRequestError,
   ForbiddenError,
   ipInCidrs,
@@ -15,7 +16,6 @@ import { UserAuthService, userLoginProblem } from '@app/users';
 import { Injectable } from '@nestjs/common';
 import type { Strategy } from 'passport';
 import { HeaderAPIKeyStrategy as HeaderApiKeyStrategy } from 'passport-headerapikey';
-import { AuthFailures } from '../auth-failures.service';
 import type { TokenRequest } from './token-checks';
 
 /** The header SFTPGo reads API keys from (`<id>.<secret>[.<username>]`). */

@@ -13,8 +13,9 @@ export interface AuthFailure {
 }
 
 /**
- * The one place failed credentials are reported (admin and user tokens, API keys): SFTPGo's
- * defender counts them to ban repeat offenders. Until the defender exists, each one is logged.
+ * The one place failed credentials are reported (admin and user tokens, API keys, share passwords):
+ * SFTPGo's defender counts them to ban repeat offenders. Until the defender exists, each one is
+ * logged. In `common` so that every lib that checks a credential can report without importing auth.
  */
 @Injectable()
 export class AuthFailures {
