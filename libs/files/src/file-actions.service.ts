@@ -26,6 +26,7 @@ import { contentDisposition } from './http-download';
 import { QuotaService } from './quota.service';
 import { MultipartParseError, receivePart, streamMultipartFiles } from './multipart-upload';
 import { checkZipItem, createZipStream, statZipPath, type ZipItem, zipFileName } from './streamzip';
+import { TransferRegistry } from './transfer-registry';
 import { ClientAbortError } from './upload-body';
 
 type UserContext = Awaited<ReturnType<FilesService['userContext']>>;
@@ -100,6 +101,7 @@ export class FileActionsService {
   constructor(
     private readonly files: FilesService,
     private readonly quota: QuotaService,
+    private readonly registry: TransferRegistry,
   ) {}
 
   /**
@@ -115,8 +117,23 @@ export class FileActionsService {
   ): Promise<MessageResponse> {
     const ctx = await this.files.userContext(principal, true);
     const dir = this.files.cleanedPath(ctx, rawPath);
+    return this.uploadFilesAt(ctx, dir, firstValue(mkdirParents) === 'true', request);
+  }
+
+  /**
+   * The multipart upload into the canonical virtual directory `dir` for `ctx`. `perFile`, when given,
+   * wraps each file: `before` runs before its first byte is written (shares reserve a use there; a
+   * throw stops the upload), `failed` when that file was not stored after `before` succeeded.
+   */
+  async uploadFilesAt(
+    ctx: UserContext,
+    dir: string,
+    mkdirParents: boolean,
+    request: IncomingMessage,
+    perFile?: { before(): Promise<void>; failed(): Promise<void> },
+  ): Promise<MessageResponse> {
     // SFTPGo creates the parents once the form is parsed and holds files: here, before the first one.
-    let parentsReady = firstValue(mkdirParents) !== 'true';
+    let parentsReady = !mkdirParents;
     let count: number;
     try {
       count = await streamMultipartFiles(request, FILES_FIELD, async ({ filename, stream }) => {
@@ -125,7 +142,13 @@ export class FileActionsService {
           parentsReady = true;
         }
         const path = uploadTarget(dir, filename);
-        await this.files.writeUploadedFile(ctx, path, NaN, (sink) => receivePart(stream, sink));
+        await perFile?.before();
+        try {
+          await this.files.writeUploadedFile(ctx, path, NaN, (sink) => receivePart(stream, sink));
+        } catch (err) {
+          await perFile?.failed();
+          throw err;
+        }
       });
     } catch (err) {
       if (err instanceof MultipartParseError) {
@@ -242,6 +265,51 @@ export class FileActionsService {
       const path = withMessageSync('Invalid path', () => canonicalizeVirtualPath(raw));
       if (!paths.includes(path)) paths.push(path);
     }
+    const items = await this.zipItems(ctx, paths);
+    return {
+      status: 200,
+      headers: zipHeaders(zipFileName(principal.username, paths)),
+      body: createZipStream(ctx, items),
+    };
+  }
+
+  /**
+   * A zip of canonical virtual paths for `ctx`, named `fileName`, entries relative to `baseDir`: the
+   * transfer quota pre-check (403), every path and permission checked, the transfer registered
+   * (`max_sessions`, 429, until the zip ends), then `beforeSend` (shares reserve a use; a throw
+   * unregisters). `onFailure` is told when the zip fails once started.
+   */
+  async streamZipAt(
+    ctx: UserContext,
+    paths: string[],
+    options: {
+      fileName: string;
+      baseDir?: string;
+      beforeSend?: () => Promise<void>;
+      onFailure?: () => void;
+    },
+  ): Promise<FileResponse> {
+    await this.quota.checkDownload(ctx.user, paths[0] ?? '/');
+    const items = await this.zipItems(ctx, paths);
+    const handle = this.registry.register({
+      username: ctx.user.username,
+      virtualPath: paths.length === 1 ? paths[0] : '/',
+      direction: 'download',
+      maxSessions: ctx.user.maxSessions,
+    });
+    try {
+      await options.beforeSend?.();
+    } catch (err) {
+      handle.close();
+      throw err;
+    }
+    const body = createZipStream(ctx, items, options.baseDir);
+    body.on('error', () => options.onFailure?.());
+    body.on('close', () => handle.close());
+    return { status: 200, headers: zipHeaders(options.fileName), body };
+  }
+
+  private async zipItems(ctx: UserContext, paths: string[]): Promise<ZipItem[]> {
     const items: ZipItem[] = [];
     for (const path of paths) {
       const item = await withMessage(`Unable to add ${quote(path)} to the zip file`, async () => {
@@ -251,16 +319,7 @@ export class FileActionsService {
       });
       items.push(item);
     }
-    return {
-      status: 200,
-      headers: {
-        'content-type': 'application/zip',
-        'accept-ranges': 'none',
-        'content-transfer-encoding': 'binary',
-        'content-disposition': contentDisposition(zipFileName(principal.username, paths)),
-      },
-      body: createZipStream(ctx, items),
-    };
+    return items;
   }
 
   /**
@@ -319,6 +378,15 @@ export class FileActionsService {
       );
     }
   }
+}
+
+function zipHeaders(fileName: string): Record<string, string> {
+  return {
+    'content-type': 'application/zip',
+    'accept-ranges': 'none',
+    'content-transfer-encoding': 'binary',
+    'content-disposition': contentDisposition(fileName),
+  };
 }
 
 /** Where a multipart file goes: SFTPGo keeps only `path.Base(CleanPath(filename))`. */

@@ -13,6 +13,6 @@ import { TransferRegistry } from './transfer-registry';
   imports: [UsersModule],
   controllers: [FilesController, FileActionsController],
   providers: [FilesService, FileActionsService, QuotaRepository, QuotaService, TransferRegistry],
-  exports: [QuotaService, TransferRegistry],
+  exports: [QuotaService, TransferRegistry, FilesService, FileActionsService],
 })
 export class FilesModule {}

@@ -78,7 +78,8 @@ const MAX_DEPTH = 1000;
 /** Listing entries sent per chunk (SFTPGo sends 1000 per batch). */
 const LIST_CHUNK = 1000;
 
-interface UserContext {
+/** A user the file operations run as: the effective user and its virtual filesystem. */
+export interface UserContext {
   user: EffectiveUser;
   vfs: UserVfs;
 }
@@ -160,6 +161,20 @@ export class FilesService {
     const ctx = await this.context(principal, false);
     return withMessage('Unable to get directory lister', async () => {
       const dir = this.virtualPath(ctx, rawPath);
+      return this.listDirAt(ctx, dir);
+    });
+  }
+
+  /**
+   * The listing of the canonical virtual directory `dir` for `ctx` (list permission, file patterns,
+   * mounts); with `regularOnly`, symlinks and other non-regular entries are left out (shares).
+   */
+  async listDirAt(
+    ctx: UserContext,
+    dir: string,
+    options: { regularOnly?: boolean } = {},
+  ): Promise<FileResponse> {
+    return withMessage('Unable to get directory lister', async () => {
       if (!hasPermission(ctx.user.permissions, dir, 'list')) throw new FsPermissionError(dir);
       assertFileAllowed(ctx.user.filters, dir);
       // Entries (mounts included) the nearest pattern set refuses are left out when its policy hides.
@@ -178,7 +193,9 @@ export class FilesService {
         if (!(err instanceof FsNotFoundError && (mounts.length > 0 || ctx.vfs.mountAt(dir)))) throw err;
         first = { done: true, value: undefined };
       }
-      const body = Readable.from(listingJson(mounts, first, iterator, hide), { objectMode: false });
+      const body = Readable.from(listingJson(mounts, first, iterator, hide, options.regularOnly ?? false), {
+        objectMode: false,
+      });
       return {
         status: 200,
         headers: { 'content-type': 'application/json; charset=utf-8', 'accept-ranges': 'none' },
@@ -321,6 +338,22 @@ export class FilesService {
   ): Promise<FileResponse> {
     const ctx = await this.context(principal, false);
     const path = withMessageSync('Unable to stat the requested file', () => this.virtualPath(ctx, rawPath));
+    return this.downloadAt(ctx, path, headers, method);
+  }
+
+  /**
+   * The download of the canonical virtual path `path` for `ctx` (permissions, file patterns, ranges,
+   * conditional requests, transfer quota, `max_sessions`). `beforeSend`, when given, runs once every
+   * check passed and before the transfer starts (shares reserve a use there); a failure after it is
+   * thrown to the caller, who undoes it.
+   */
+  async downloadAt(
+    ctx: UserContext,
+    path: string,
+    headers: IncomingHttpHeaders,
+    method: string,
+    beforeSend?: () => Promise<void>,
+  ): Promise<FileResponse> {
     if (path === '/') throw new ApiError(400, ERR_UNSUPPORTED, 'Please set the path to a valid file');
     const { resolved, info } = await withMessage('Unable to stat the requested file', async () => {
       if (!hasPermission(ctx.user.permissions, parentOf(path), 'list')) throw new FsPermissionError(path);
@@ -386,6 +419,7 @@ export class FilesService {
     const status = range.kind === 'partial' ? 206 : 200;
     if (range.kind === 'partial') responseHeaders['content-range'] = `bytes ${start}-${end}/${info.size}`;
     const sending = method !== 'HEAD' && info.size > 0;
+    await beforeSend?.();
     // Registered (max_sessions) and reserved on the transfer quota only when bytes are sent.
     const transfer = sending ? await this.quota.beginDownload(ctx.user, path, end - start + 1) : undefined;
     const body = await withMessage('Forbidden', async () => {
@@ -415,11 +449,24 @@ export class FilesService {
     const ctx = await this.context(principal, true);
     if (firstValue(rawPath) === undefined) throw new BadRequestError('please set a file path');
     const path = this.virtualPath(ctx, rawPath);
+    return this.uploadAt(ctx, path, isTrue(mkdirParents), request);
+  }
+
+  /**
+   * The raw-body upload to the canonical virtual path `path` for `ctx`: missing parents created when
+   * `mkdirParents`, the same write path and checks as every upload, then `X-SFTPGO-MTIME`.
+   */
+  async uploadAt(
+    ctx: UserContext,
+    path: string,
+    mkdirParents: boolean,
+    request: IncomingMessage,
+  ): Promise<MessageResponse> {
     const writeMessage = `Unable to write file ${quote(path)}`;
     if (path === '/' || ctx.vfs.mountAt(path)) throw new ApiError(400, ERR_UNSUPPORTED, writeMessage);
     // Refused before any missing parent is created.
     if (!isFileAllowed(ctx.user.filters, path).allowed) throw new ApiError(403, ERR_PERMISSION, writeMessage);
-    if (isTrue(mkdirParents)) await this.ensureParents(ctx, parentOf(path), path);
+    if (mkdirParents) await this.ensureParents(ctx, parentOf(path), path);
     const declared = Number(headerValue(request.headers['content-length']) ?? NaN);
     const { fs, fsPath } = await this.writeUploadedFile(ctx, path, declared, (sink) =>
       receiveBody(request, sink),
@@ -485,6 +532,37 @@ export class FilesService {
     return this.context(principal, write);
   }
 
+  /**
+   * The context of user `username` without a principal (shares act as their owner): undefined when the
+   * user does not exist. The caller decides whether the account may be used.
+   */
+  async userContextByName(username: string): Promise<UserContext | undefined> {
+    const user = await this.userAuth.effectiveUser(username);
+    return user ? this.contextOf(user) : undefined;
+  }
+
+  /**
+   * Lstat of a canonical virtual path as the owner may see it: `list` on the parent (403), a path the
+   * file patterns hide does not exist (404); the entry itself, symlinks not followed.
+   */
+  async lstatVisible(ctx: UserContext, path: string): Promise<FileInfo> {
+    if (!hasPermission(ctx.user.permissions, parentOf(path), 'list')) throw new FsPermissionError(path);
+    const hidden = isFileAllowed(ctx.user.filters, path);
+    if (!hidden.allowed && hidden.policy === DENY_POLICY_HIDE && !ctx.vfs.mountAt(path)) {
+      throw new FsNotFoundError(path);
+    }
+    const { fs, fsPath } = ctx.vfs.resolve(path);
+    try {
+      return await fs.lstat(fsPath);
+    } catch (err) {
+      // A mount point, or a directory leading to mounts, is a directory even when not on its parent storage.
+      if (err instanceof FsNotFoundError && (ctx.vfs.mountAt(path) || ctx.vfs.mountsUnder(path).length > 0)) {
+        return { name: posix.basename(path), size: 0, mode: 0o755, mtime: 0, isDir: true, isSymlink: false };
+      }
+      throw err;
+    }
+  }
+
   /** SFTPGo's `GetCleanedPath` of a query value (start directory, canonical form; 400 on control chars). */
   cleanedPath(ctx: UserContext, raw: QueryValue): string {
     return this.virtualPath(ctx, raw);
@@ -510,6 +588,10 @@ export class FilesService {
     if (user) checkTwoFactorRequirements(user.filters);
     if (write && principal.permissions.includes('write-disabled')) throw new ForbiddenError();
     if (!user) throw new ApiError(404, 'Not Found', 'Unable to retrieve your user');
+    return this.contextOf(user);
+  }
+
+  private contextOf(user: EffectiveUser): UserContext {
     // One VFS per cached user object: mounts and resolved roots are reused while the user is.
     let vfs = this.vfsCache.get(user);
     if (!vfs) {
@@ -674,6 +756,7 @@ async function* listingJson(
   first: IteratorResult<FileInfo[]>,
   iterator: AsyncIterator<FileInfo[]>,
   hide?: DirPatternFilter,
+  regularOnly = false,
 ): AsyncGenerator<string> {
   const shadowed = new Set(mounts.map((m) => m.name));
   const visible = (name: string) => !hide || hide.allows(name);
@@ -690,7 +773,13 @@ async function* listingJson(
     let next = first;
     while (!next.done) {
       for (const info of next.value) {
-        if (!shadowed.has(info.name) && !info.name.startsWith(ATOMIC_TEMP_PREFIX) && visible(info.name)) {
+        const skipped = regularOnly && (info.isSymlink || (!info.isDir && !isRegularMode(info.mode)));
+        if (
+          !skipped &&
+          !shadowed.has(info.name) &&
+          !info.name.startsWith(ATOMIC_TEMP_PREFIX) &&
+          visible(info.name)
+        ) {
           add(dirEntryJson(info));
         }
       }

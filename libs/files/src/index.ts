@@ -1,7 +1,15 @@
 /** `FilesModule`: the `/user/dirs`, `/user/files` and `/user/files/upload` endpoints. */
 export * from './files.module';
 /** `FilesService`: the user file operations, principal first. */
-export { FilesService, type FileResponse, type MessageResponse } from './files.service';
+export {
+  FilesService,
+  type FileResponse,
+  type MessageResponse,
+  type QueryValue,
+  type UserContext,
+} from './files.service';
+/** `FileActionsService`: multipart upload, metadata, copy/move and streamzip (ctx-based entry points too). */
+export { FileActionsService } from './file-actions.service';
 /** The mapping of storage errors to the file API's statuses and texts. */
 export { filesApiError } from './files-errors';
 /** SFTPGo's `DirEntry` schema. */

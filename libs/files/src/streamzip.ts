@@ -137,15 +137,15 @@ export function zipFileName(username: string, paths: string[]): string {
 /**
  * The zip of `items`, built while it is read: entries are added one after the other, each file
  * streamed from its `createReadStream` (never buffered whole, no temp file), directories walked
- * recursively. Entry names are the virtual paths without the leading `/`. A failure once the
+ * recursively. Entry names are the virtual paths without the leading `/`, or relative to `baseDir`. A failure once the
  * response has started (a path removed meanwhile) can only abort it, as in SFTPGo.
  */
-export function createZipStream(ctx: ZipContext, items: ZipItem[]): Readable {
+export function createZipStream(ctx: ZipContext, items: ZipItem[], baseDir = '/'): Readable {
   const archive = new ZipArchive();
   // Errors reach whoever sends the stream; this listener only keeps a late one from going unhandled.
   archive.on('error', () => undefined);
   archive.on('warning', () => undefined);
-  produce(ctx, archive, items).catch((err: unknown) => {
+  produce(ctx, archive, items, baseDir).catch((err: unknown) => {
     if (!archive.destroyed) {
       logger.warn(`zip aborted: ${err instanceof Error ? err.message : String(err)}`);
       archive.destroy(err instanceof Error ? err : new Error(String(err)));
@@ -154,15 +154,27 @@ export function createZipStream(ctx: ZipContext, items: ZipItem[]): Readable {
   return archive;
 }
 
-async function produce(ctx: ZipContext, archive: ZipArchive, items: ZipItem[]): Promise<void> {
-  for (const item of items) await addItem(ctx, archive, item, 0);
+async function produce(
+  ctx: ZipContext,
+  archive: ZipArchive,
+  items: ZipItem[],
+  baseDir: string,
+): Promise<void> {
+  for (const item of items) await addItem(ctx, archive, item, 0, baseDir);
   if (!archive.destroyed) await archive.finalize();
 }
 
-async function addItem(ctx: ZipContext, archive: ZipArchive, item: ZipItem, depth: number): Promise<void> {
+async function addItem(
+  ctx: ZipContext,
+  archive: ZipArchive,
+  item: ZipItem,
+  depth: number,
+  baseDir: string,
+): Promise<void> {
   if (archive.destroyed) throw new Error('the client closed the connection');
   const { virtualPath, info } = item;
-  const name = virtualPath.slice(1);
+  // Relative to `baseDir` (a shared directory's own entry has no name and is not written).
+  const name = baseDir === '/' ? virtualPath.slice(1) : posix.relative(baseDir, virtualPath);
   const date = new Date(info.mtime);
   if (info.isDir) {
     if (depth > MAX_DEPTH) {
@@ -171,7 +183,7 @@ async function addItem(ctx: ZipContext, archive: ZipArchive, item: ZipItem, dept
     if (!hasPermission(ctx.user.permissions, virtualPath, 'list')) throw new FsPermissionError(virtualPath);
     if (name) await append(archive, null, { name: `${name}/`, type: 'directory', date, mode: 0o755 });
     for await (const child of virtualEntries(ctx, virtualPath)) {
-      await addItem(ctx, archive, child, depth + 1);
+      await addItem(ctx, archive, child, depth + 1, baseDir);
     }
     return;
   }
