@@ -1,0 +1,43 @@
+import type { ShareEntity } from './entities/share.entity';
+
+/** What SFTPGo sends in place of a share's password hash. */
+export const REDACTED_SHARE_PASSWORD = '[**redacted**]';
+
+/** A share as SFTPGo sends it, in its field order: optional fields omitted when empty, never the hash. */
+export interface ShareWire {
+  id: string;
+  name: string;
+  description?: string;
+  scope: number;
+  paths: string[];
+  username: string;
+  created_at: number;
+  updated_at: number;
+  last_use_at?: number;
+  expires_at?: number;
+  /** `""` or `"[**redacted**]"`. */
+  password: string;
+  max_tokens?: number;
+  used_tokens?: number;
+  allow_from?: string[];
+}
+
+/** The wire JSON of `share` owned by `username`; the password hash is replaced by the redacted marker. */
+export function shareToWire(share: ShareEntity, username: string): ShareWire {
+  return {
+    id: share.shareId,
+    name: share.name,
+    ...(share.description ? { description: share.description } : {}),
+    scope: share.scope,
+    paths: [...share.paths],
+    username,
+    created_at: share.createdAt,
+    updated_at: share.updatedAt,
+    ...(share.lastUseAt > 0 ? { last_use_at: share.lastUseAt } : {}),
+    ...(share.expiresAt > 0 ? { expires_at: share.expiresAt } : {}),
+    password: share.password ? REDACTED_SHARE_PASSWORD : '',
+    ...(share.maxTokens > 0 ? { max_tokens: share.maxTokens } : {}),
+    ...(share.usedTokens > 0 ? { used_tokens: share.usedTokens } : {}),
+    ...(share.allowFrom?.length ? { allow_from: [...share.allowFrom] } : {}),
+  };
+}
