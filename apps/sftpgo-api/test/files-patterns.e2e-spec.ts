@@ -11,11 +11,11 @@ import {
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import type { TestRequest, TestResponse } from './support/http-client';
 import { createUserWithToken, jsonBody, userApiCall } from './support/user-fixtures';
 import { createTestDatabase, type TestDatabase } from './support/test-db';
 import { startTestServer, type TestServer } from './support/test-server';
+import { unzip } from './support/zip';
 
 // The effective-user cache's lifetime: how long a change made behind the server's back takes to show.
 const CACHE_DELAY_MS = 2100;
@@ -44,35 +44,6 @@ function multipart(files: { filename: string; content: string }[]): {
     headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
     body: Buffer.concat(chunks),
   };
-}
-
-/** The entry names of a zip (central directory), enough to see what the zip holds. */
-function zipEntries(zip: Buffer): { name: string; data: Buffer }[] {
-  let eocd = -1;
-  for (let i = zip.length - 22; i >= 0; i -= 1) {
-    if (zip.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error('not a zip: no end of central directory');
-  const count = zip.readUInt16LE(eocd + 10);
-  let offset = zip.readUInt32LE(eocd + 16);
-  const entries: { name: string; data: Buffer }[] = [];
-  for (let n = 0; n < count; n += 1) {
-    const method = zip.readUInt16LE(offset + 10);
-    const compressed = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const extraLength = zip.readUInt16LE(offset + 30);
-    const commentLength = zip.readUInt16LE(offset + 32);
-    const local = zip.readUInt32LE(offset + 42);
-    const name = zip.subarray(offset + 46, offset + 46 + nameLength).toString('utf8');
-    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const raw = zip.subarray(start, start + compressed);
-    entries.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
 }
 
 /** A binary POST (the shared client decodes text). */
@@ -458,7 +429,7 @@ describe('file pattern filters and the two-factor requirement on the user file A
         JSON.stringify(['/tree', '/docs', '/ok.txt']),
       );
       expect(res.status).toBe(200);
-      const entries = zipEntries(res.body);
+      const entries = unzip(res.body);
       expect(entries.map((e) => e.name).sort()).toEqual(
         [
           'docs/',
@@ -474,7 +445,7 @@ describe('file pattern filters and the two-factor requirement on the user file A
         ].sort(),
       );
       // The whole home: refused entries (and the refused mount) are not in it.
-      const all = zipEntries((await postBinary(`${app.url}/api/v2/user/streamzip`, token, '["/"]')).body).map(
+      const all = unzip((await postBinary(`${app.url}/api/v2/user/streamzip`, token, '["/"]')).body).map(
         (e) => e.name,
       );
       expect(all).toContain('open/run.exe');

@@ -12,11 +12,11 @@ import {
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { inflateRawSync } from 'node:zlib';
 import type { TestRequest, TestResponse } from './support/http-client';
 import { createTestDatabase, type TestDatabase } from './support/test-db';
 import { startTestServer, type TestServer } from './support/test-server';
 import { createUserWithToken, jsonBody } from './support/user-fixtures';
+import { unzip } from './support/zip';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -44,41 +44,6 @@ function getBinary(
     req.on('error', reject);
     req.end();
   });
-}
-
-interface ZipEntry {
-  name: string;
-  data: Buffer;
-}
-
-/** A minimal zip reader (central directory; stored and deflated entries), enough to check our zips. */
-function unzip(zip: Buffer): ZipEntry[] {
-  let eocd = -1;
-  for (let i = zip.length - 22; i >= 0; i -= 1) {
-    if (zip.readUInt32LE(i) === 0x06054b50) {
-      eocd = i;
-      break;
-    }
-  }
-  if (eocd < 0) throw new Error('not a zip: no end of central directory');
-  const count = zip.readUInt16LE(eocd + 10);
-  let offset = zip.readUInt32LE(eocd + 16);
-  const entries: ZipEntry[] = [];
-  for (let n = 0; n < count; n += 1) {
-    if (zip.readUInt32LE(offset) !== 0x02014b50) throw new Error('bad central directory entry');
-    const method = zip.readUInt16LE(offset + 10);
-    const compressed = zip.readUInt32LE(offset + 20);
-    const nameLength = zip.readUInt16LE(offset + 28);
-    const extraLength = zip.readUInt16LE(offset + 30);
-    const commentLength = zip.readUInt16LE(offset + 32);
-    const local = zip.readUInt32LE(offset + 42);
-    const name = zip.subarray(offset + 46, offset + 46 + nameLength).toString('utf8');
-    const localStart = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
-    const raw = zip.subarray(localStart, localStart + compressed);
-    entries.push({ name, data: method === 8 ? inflateRawSync(raw) : Buffer.from(raw) });
-    offset += 46 + nameLength + extraLength + commentLength;
-  }
-  return entries;
 }
 
 const zipContents = (zip: Buffer): Record<string, string> =>
