@@ -3,7 +3,7 @@ import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRequest, TestResponse } from './support/http-client';
-import { createUserWithToken, userApiCall } from './support/user-fixtures';
+import { createUserWithToken, jsonBody, userApiCall } from './support/user-fixtures';
 import { createTestDatabase, type TestDatabase } from './support/test-db';
 import { startTestServer, type TestServer } from './support/test-server';
 
@@ -325,9 +325,15 @@ describe('quotas and transfers of the user file API', () => {
 
   it('limits concurrent transfers to max_sessions (429) and frees the place when a transfer ends', async () => {
     const token = await userWithToken('sessions', { max_sessions: 1 });
+    expect((await upload(token, '/z.txt', 'zip me')).status).toBe(201);
     const open = partialUpload(token, '/slow.bin', 200, Buffer.alloc(100, 1));
     await sleep(300);
     expect(result(await upload(token, '/other.bin', 'x'))).toEqual({
+      status: 429,
+      body: { error: 'too many open sessions: 1/1', message: 'Unable to add connection' },
+    });
+    // A zip is a transfer too.
+    expect(result(await call(token, 'POST', 'streamzip', {}, jsonBody(['/z.txt'])))).toEqual({
       status: 429,
       body: { error: 'too many open sessions: 1/1', message: 'Unable to add connection' },
     });
@@ -335,6 +341,10 @@ describe('quotas and transfers of the user file API', () => {
     expect(await open.response).toBe(201);
     expect((await upload(token, '/other.bin', 'x')).status).toBe(201);
     expect((await call(token, 'GET', 'files', { path: '/slow.bin' })).status).toBe(200);
+    expect((await call(token, 'POST', 'streamzip', {}, jsonBody(['/slow.bin']))).status).toBe(200);
+    // The zip's place is given back once it was sent.
+    await sleep(200);
+    expect((await upload(token, '/third.bin', 'x')).status).toBe(201);
   });
 
   it('charges copies exactly and refuses one that does not fit, copying nothing', async () => {

@@ -255,7 +255,8 @@ export class FileActionsService {
   /**
    * `POST /user/streamzip`: the zip of the given paths (absolute, not start-directory relative), built
    * while it is sent. Every path and the permissions of everything it contains are checked before
-   * the response starts, so a missing path or a denied permission is a proper 404/403.
+   * the response starts, so a missing path or a denied permission is a proper 404/403; an exhausted
+   * download transfer quota is a 403 and past `max_sessions` a 429, before any byte.
    */
   async streamZip(principal: Principal, body: unknown): Promise<FileResponse> {
     const requested = parseZipBody(body);
@@ -265,12 +266,8 @@ export class FileActionsService {
       const path = withMessageSync('Invalid path', () => canonicalizeVirtualPath(raw));
       if (!paths.includes(path)) paths.push(path);
     }
-    const items = await this.zipItems(ctx, paths);
-    return {
-      status: 200,
-      headers: zipHeaders(zipFileName(principal.username, paths)),
-      body: createZipStream(ctx, items),
-    };
+    // Registered as a transfer (max_sessions) while the zip is sent, as the share zip.
+    return this.streamZipAt(ctx, paths, { fileName: zipFileName(principal.username, paths) });
   }
 
   /**
