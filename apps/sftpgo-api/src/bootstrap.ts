@@ -7,6 +7,7 @@ import { Logger as PinoLogger, PinoLogger as PinoRoot } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { HttpBindings } from './http/bindings';
 import { MAX_REQUEST_SIZE, registerBodyParsers } from './http/body-parsers';
+import { parseGoQuery } from './http/query-string';
 import { registerRequestLogging, requestId } from './logging';
 import { setupOpenApi } from './openapi';
 
@@ -40,7 +41,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const bindings = new HttpBindings(config.httpd.bindings);
   const adapter = new FastifyAdapter({
     serverFactory: bindings.serverFactory,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Query strings read as SFTPGo (Go's url.ParseQuery) reads them.
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseGoQuery },
     bodyLimit: MAX_REQUEST_SIZE,
     trustProxy: false,
     logger: false,

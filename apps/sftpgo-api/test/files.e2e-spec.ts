@@ -598,6 +598,18 @@ describe('user file API (/api/v2/user/dirs, /user/files, /user/files/upload)', (
     });
   });
 
+  it('reads query strings as Go does: + is a space, a malformed escape drops the parameter', async () => {
+    const token = await userWithToken('querist');
+    const home = homeOf('querist');
+    const made = await call(token, 'POST', 'dirs', {}, { rawQuery: 'path=/a+b%2Bc' });
+    expect(made.status).toBe(201);
+    expect(existsSync(join(home, 'a b+c'))).toBe(true);
+    // `path=%zz` is no path at all for Go: the start directory is listed.
+    const listed = await call(token, 'GET', 'dirs', {}, { rawQuery: 'path=%zz' });
+    expect(listed.status).toBe(200);
+    expect(listed.json<{ name: string }[]>().map((e) => e.name)).toEqual(['a b+c']);
+  });
+
   describe('path traversal and symlink escapes', () => {
     let token: string;
     let home: string;
