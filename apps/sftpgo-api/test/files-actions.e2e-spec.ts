@@ -16,6 +16,7 @@ import { createUserWithToken, userApiCall } from './support/user-fixtures';
 import { createTestDatabase, type TestDatabase } from './support/test-db';
 import { startTestServer, type TestServer } from './support/test-server';
 import { unzip } from './support/zip';
+import { BOUNDARY, multipart, type Part } from './support/multipart';
 
 const SECRET = 'top secret outside the home';
 
@@ -25,37 +26,6 @@ const json = (body: unknown) => ({
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-interface Part {
-  field: string;
-  filename?: string;
-  content: string | Buffer;
-}
-
-const BOUNDARY = '----sftpgo-e2e-boundary';
-
-/** A multipart/form-data body. */
-function multipart(parts: Part[]): { headers: Record<string, string>; body: Buffer } {
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const disposition = `form-data; name="${part.field}"${
-      part.filename === undefined ? '' : `; filename="${part.filename}"`
-    }`;
-    chunks.push(
-      Buffer.from(
-        `--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\n` +
-          'Content-Type: application/octet-stream\r\n\r\n',
-      ),
-    );
-    chunks.push(Buffer.isBuffer(part.content) ? part.content : Buffer.from(part.content));
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return {
-    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-    body: Buffer.concat(chunks),
-  };
-}
 
 /** A binary response (the shared client decodes text). */
 function postBinary(

@@ -16,35 +16,16 @@ import { createUserWithToken, jsonBody, userApiCall } from './support/user-fixtu
 import { createTestDatabase, type TestDatabase } from './support/test-db';
 import { startTestServer, type TestServer } from './support/test-server';
 import { unzip } from './support/zip';
+import { multipart } from './support/multipart';
 
 // The effective-user cache's lifetime: how long a change made behind the server's back takes to show.
 const CACHE_DELAY_MS = 2100;
-const BOUNDARY = '----sftpgo-e2e-patterns';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A multipart/form-data body with files in field `filenames`. */
-function multipart(files: { filename: string; content: string }[]): {
-  headers: Record<string, string>;
-  body: Buffer;
-} {
-  const chunks: Buffer[] = [];
-  for (const file of files) {
-    chunks.push(
-      Buffer.from(
-        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="filenames"; filename="${file.filename}"\r\n` +
-          'Content-Type: application/octet-stream\r\n\r\n',
-      ),
-      Buffer.from(file.content),
-      Buffer.from('\r\n'),
-    );
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return {
-    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-    body: Buffer.concat(chunks),
-  };
-}
+const filesForm = (files: { filename: string; content: string }[]) =>
+  multipart(files.map((file) => ({ field: 'filenames', ...file })));
 
 /** A binary POST (the shared client decodes text). */
 function postBinary(url: string, token: string, body: string): Promise<{ status: number; body: Buffer }> {
@@ -265,7 +246,7 @@ describe('file pattern filters and the two-factor requirement on the user file A
       expect(readFileSync(join(home, 'docs/new.txt'), 'utf8')).toBe('fine');
 
       // Multipart: the allowed part is written, the refused one stops the upload with 403.
-      const form = multipart([
+      const form = filesForm([
         { filename: 'first.txt', content: 'first' },
         { filename: 'second.exe', content: 'second' },
       ]);

@@ -17,6 +17,7 @@ import { createTestDatabase, type TestDatabase } from './support/test-db';
 import { startTestServer, type TestServer } from './support/test-server';
 import { createUserWithToken, jsonBody } from './support/user-fixtures';
 import { unzip } from './support/zip';
+import { multipart } from './support/multipart';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -48,36 +49,6 @@ function getBinary(
 
 const zipContents = (zip: Buffer): Record<string, string> =>
   Object.fromEntries(unzip(zip).map((e) => [e.name, e.data.toString('utf8')]));
-
-interface Part {
-  field: string;
-  filename?: string;
-  content: string | Buffer;
-}
-
-const BOUNDARY = '----sftpgo-share-boundary';
-
-/** A multipart/form-data body. */
-function multipart(parts: Part[]): { headers: Record<string, string>; body: Buffer } {
-  const chunks: Buffer[] = [];
-  for (const part of parts) {
-    const disposition = `form-data; name="${part.field}"${
-      part.filename === undefined ? '' : `; filename="${part.filename}"`
-    }`;
-    chunks.push(
-      Buffer.from(
-        `--${BOUNDARY}\r\nContent-Disposition: ${disposition}\r\nContent-Type: application/octet-stream\r\n\r\n`,
-      ),
-    );
-    chunks.push(Buffer.isBuffer(part.content) ? part.content : Buffer.from(part.content));
-    chunks.push(Buffer.from('\r\n'));
-  }
-  chunks.push(Buffer.from(`--${BOUNDARY}--\r\n`));
-  return {
-    headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` },
-    body: Buffer.concat(chunks),
-  };
-}
 
 const basicAuth = (username: string, password: string) => ({
   authorization: `Basic ${Buffer.from(`${username}:${password}`).toString('base64')}`,
