@@ -24,5 +24,6 @@ export {
   UserAuthService,
   type UserAuthState,
   userCredentialStamp,
+  passwordLoginProblem,
   userLoginProblem,
 } from './user-auth.service';

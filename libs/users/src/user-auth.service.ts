@@ -68,6 +68,13 @@ function toAuthState(user: EffectiveUser, now: number): UserAuthState {
   };
 }
 
+/** Why the user may not authenticate with a password-equivalent credential (password, API key). */
+export function passwordLoginProblem(state: UserAuthState): string | undefined {
+  return state.deniedLoginMethods.includes('password')
+    ? `login method password is not allowed for user "${state.username}"`
+    : undefined;
+}
+
 /** Why a user may not use the REST API right now, or undefined (SFTPGo's login conditions). */
 export function userLoginProblem(state: UserAuthState, ip: string, now = nowMs()): string | undefined {
   if (state.status !== 1) return `user "${state.username}" is disabled`;
@@ -105,9 +112,8 @@ export class UserAuthService {
     const state = toAuthState(user, now);
     if (state.status !== 1 || (state.expirationDate > 0 && state.expirationDate < now)) return undefined;
     if (!(await this.hasher.verify(password, user.password))) return undefined;
-    if (state.deniedLoginMethods.includes('password')) {
-      throw new ForbiddenError(`login method password is not allowed for user "${user.username}"`);
-    }
+    const methodProblem = passwordLoginProblem(state);
+    if (methodProblem) throw new ForbiddenError(methodProblem);
     const problem = userLoginProblem(state, ip, now);
     if (problem) throw new ForbiddenError(problem);
     await this.users.touchLastLogin(user.id, now, LAST_LOGIN_MIN_DELAY_MS);

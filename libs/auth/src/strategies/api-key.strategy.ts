@@ -12,7 +12,7 @@ import {
   type Principal,
   UnauthorizedError,
 } from '@app/common';
-import { UserAuthService, userLoginProblem } from '@app/users';
+import { passwordLoginProblem, UserAuthService, userLoginProblem } from '@app/users';
 import { Injectable } from '@nestjs/common';
 import type { Strategy } from 'passport';
 import { HeaderAPIKeyStrategy as HeaderApiKeyStrategy } from 'passport-headerapikey';
@@ -133,11 +133,7 @@ export class ApiKeyAuthenticator {
     const user = await this.users.authState(username);
     if (!user) return ACCOUNT_MISSING;
     if (!user.allowApiKeyAuth) return `user "${username}" does not allow API key authentication`;
-    const problem =
-      userLoginProblem(user, ip) ??
-      (user.deniedLoginMethods.includes('password')
-        ? `login method password is not allowed for user "${username}"`
-        : undefined);
+    const problem = userLoginProblem(user, ip) ?? passwordLoginProblem(user);
     if (problem) return problem;
     return {
       kind: 'user',
