@@ -62,6 +62,10 @@ async function copyDir(
 async function copyFile(src: Filesystem, from: string, dst: Filesystem, to: string): Promise<void> {
   const existing = await lstatOrUndefined(dst, to);
   if (existing?.isDir) throw new FsTypeError(to, `cannot overwrite a directory with the file ${from}`);
+  if (src === dst && src.copyFile) {
+    await src.copyFile(from, to);
+    return;
+  }
   const input = await src.createReadStream(from);
   let write;
   try {

@@ -73,8 +73,16 @@ export interface Filesystem {
   remove(path: string, options?: { recursive?: boolean }): Promise<void>;
   /** Copies a file or a directory tree, streamed; symlinks are not copied. */
   copy(from: string, to: string): Promise<void>;
+  /**
+   * Optional: copies one regular file inside this filesystem without its bytes passing through us
+   * (S3 CopyObject). `copyTree` uses it when source and target are the same filesystem.
+   */
+  copyFile?(from: string, to: string): Promise<void>;
   /** Sets access and modification times (Dates or epoch milliseconds). */
   setTimes(path: string, atime: Date | number, mtime: Date | number): Promise<void>;
-  /** The root as the provider sees it (for local storage, the real absolute path). */
+  /**
+   * The root as the provider sees it (for local storage, the real absolute path; for object storage
+   * `s3://bucket/prefix`): two filesystems with the same root hold the same files.
+   */
   realRoot(): Promise<string>;
 }
