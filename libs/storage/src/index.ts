@@ -17,3 +17,9 @@ export * from './vfs/copy';
 export * from './vfs/path-resolver';
 /** `UserVfsFactory`: injectable builder of a user's `UserVfs`. */
 export * from './vfs/user-vfs.factory';
+/** `S3Filesystem`: S3-compatible object storage (directories emulated as SFTPGo does). */
+export * from './vfs/s3/s3-filesystem';
+/** `S3Settings` and `s3ClientFor`, the shared S3 clients (cached by connection settings). */
+export * from './vfs/s3/s3-client';
+/** `CryptFilesystem`: local disk with every file encrypted in authenticated chunks. */
+export * from './vfs/crypt/crypt-filesystem';

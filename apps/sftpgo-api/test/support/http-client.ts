@@ -5,6 +5,8 @@ export interface TestResponse {
   status: number;
   headers: IncomingHttpHeaders;
   text: string;
+  /** The body's bytes (binary downloads, zips). */
+  raw: Buffer;
   json<T = Record<string, unknown>>(): T;
 }
 
@@ -36,11 +38,13 @@ export function send(url: string, options: TestRequest = {}): Promise<TestRespon
         res.on('data', (chunk: Buffer) => chunks.push(chunk));
         res.on('error', reject);
         res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
+          const raw = Buffer.concat(chunks);
+          const text = raw.toString('utf8');
           resolve({
             status: res.statusCode ?? 0,
             headers: res.headers,
             text,
+            raw,
             json: <T>() => JSON.parse(text) as T,
           });
         });

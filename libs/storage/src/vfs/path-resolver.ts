@@ -71,18 +71,22 @@ export interface VirtualDirEntry {
   folderName?: string;
 }
 
-/** Filesystems available now: local disk (provider 0). Crypt and remote providers come later. */
+/** The local root of a local or encrypted mount: the home or mapped path, re-rooted at the subpath. */
+export function localMountRoot(mount: MountSpec): string {
+  if (!mount.root || !isAbsolute(mount.root)) {
+    throw new InvalidMountError(mount.virtualPath, 'a local mount needs an absolute directory');
+  }
+  // The subpath re-roots the mount below the mapped path; cleaning clamps it there.
+  return mount.subpath ? join(mount.root, canonicalizeVirtualPath(mount.subpath)) : mount.root;
+}
+
+/** Local disk only (provider 0): the default of `UserVfs` in unit tests; the app uses `UserVfsFactory`. */
 export function defaultFilesystemFactory(mount: MountSpec): Filesystem {
   const provider = mount.filesystem.provider;
   if (provider !== FsProvider.Local) {
     throw new UnsupportedProviderError(mount.virtualPath, provider, FsProvider[provider] ?? 'unknown');
   }
-  if (!mount.root || !isAbsolute(mount.root)) {
-    throw new InvalidMountError(mount.virtualPath, 'a local mount needs an absolute directory');
-  }
-  // The subpath re-roots the mount below the mapped path; cleaning clamps it there.
-  const root = mount.subpath ? join(mount.root, canonicalizeVirtualPath(mount.subpath)) : mount.root;
-  return new LocalFilesystem(root);
+  return new LocalFilesystem(localMountRoot(mount));
 }
 
 interface Mount {
