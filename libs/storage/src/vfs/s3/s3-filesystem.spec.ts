@@ -303,6 +303,28 @@ describe('uploads and downloads', () => {
     client.destroy();
   });
 
+  it.each([
+    ['small (one PUT)', 1000],
+    ['multipart', 11 * MIB + 7],
+  ])(
+    '%s: nothing is visible before commit, and an abort after the body keeps the previous object',
+    async (_kind, size) => {
+      await write('/late.bin', 'previous');
+      const data = randomBytes(size);
+      const first = await fs.createAtomicWrite('/late.bin');
+      await pipeline(Readable.from([data]), first.stream);
+      expect(first.bytes()).toBe(size);
+      expect(await read('/late.bin')).toBe('previous'); // body ended, not committed
+      await first.abort();
+      expect(await read('/late.bin')).toBe('previous');
+
+      const second = await fs.createAtomicWrite('/late.bin');
+      await pipeline(Readable.from([data.subarray(0, 3 * MIB), data.subarray(3 * MIB)]), second.stream);
+      await second.commit();
+      expect((await readAll(await fs.createReadStream('/late.bin'))).equals(data)).toBe(true);
+    },
+  );
+
   it('refuses writing over a directory or the root; no parent directory is needed', async () => {
     await fs.mkdir('/dir');
     await expect(fs.createAtomicWrite('/dir')).rejects.toThrow(FsTypeError);

@@ -4,8 +4,8 @@
  *   when any object lives under `<key>/` (an implicit directory). The root (the prefix) always exists;
  * - no symlinks, no times to set, no parent needed to write a file (SFTPGo's `HasVirtualFolders`);
  * - listings are ListObjectsV2 pages (1000 keys) streamed one at a time: never a whole prefix in memory;
- * - uploads stream through `@aws-sdk/lib-storage` (multipart above one part), visible only once
- *   complete: S3 writes are atomic already;
+ * - uploads stream as one PUT below a part, else as a multipart upload with reused part buffers
+ *   (s3-upload.ts), visible only on `commit()`;
  * - renames are copy + delete (server side); a directory rename moves object by object and is NOT
  *   atomic (SFTPGo's `rename_mode` 1): a failure midway leaves both trees partial.
  * Keys are `<prefix><canonical path without its leading slash>`: a canonical path has no `..`, so no
@@ -28,10 +28,9 @@ import {
   type StorageClass,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
-import { Readable, Transform, type TransformCallback } from 'node:stream';
+import { Readable } from 'node:stream';
 import { canonicalizeVirtualPath, isVirtualPathWithin, pathComponents } from '../canonical-path';
 import { copyTree } from '../copy';
 import type { AtomicWrite, AtomicWriteOptions, ByteRange, FileInfo, Filesystem } from '../filesystem';
@@ -42,12 +41,12 @@ import {
   FsNotFoundError,
   FsPermissionError,
   FsTypeError,
-  FsTooLargeError,
   FsUnsupportedError,
   InvalidMountError,
 } from '../fs-errors';
 import { CLOUD_FILE_MODE, VIRTUAL_DIR_MODE } from '../mode';
 import { type S3Settings, s3ClientFor } from './s3-client';
+import { S3AtomicWrite } from './s3-upload';
 
 const MIB = 1024 * 1024;
 /** ListObjectsV2's maximum page, also DeleteObjects' maximum batch. */
@@ -188,7 +187,7 @@ export class S3Filesystem implements Filesystem {
     if (!settings.bucket) throw new InvalidMountError('/', 'the S3 bucket is required');
     this.bucket = settings.bucket;
     this.prefix = normalizeKeyPrefix(settings.keyPrefix);
-    // lib-storage refuses parts under 5 MiB (S3's minimum), as SFTPGo does.
+    // S3 refuses parts under 5 MiB (except the last), as SFTPGo does.
     this.partSize = Math.max(5, settings.uploadPartSize || 5) * MIB;
     this.concurrency = Math.max(1, settings.uploadConcurrency || 5);
     this.sseKey = settings.sseCustomerKey ? sseKeyOf(settings.sseCustomerKey) : undefined;
@@ -290,24 +289,15 @@ export class S3Filesystem implements Filesystem {
     if (canonical === '/') throw new FsPermissionError('/', 'the root cannot be replaced');
     const key = this.keyOf(canonical);
     if (await this.hasChildren(key, canonical)) throw new FsTypeError(canonical, 'is a directory');
-    return new S3AtomicWrite(
-      canonical,
-      options.maxSize ?? 0,
-      (body) =>
-        new Upload({
-          client: this.client,
-          partSize: this.partSize,
-          queueSize: this.concurrency,
-          leavePartsOnError: false,
-          params: {
-            Bucket: this.bucket,
-            Key: key,
-            Body: body,
-            ContentType: contentTypeOf(key),
-            ...this.putParams(),
-          },
-        }),
-    );
+    return new S3AtomicWrite({
+      client: this.client,
+      params: { Bucket: this.bucket, Key: key, ContentType: contentTypeOf(key), ...this.putParams() },
+      partSize: this.partSize,
+      concurrency: this.concurrency,
+      maxSize: options.maxSize ?? 0,
+      path: canonical,
+      toFsError: (err) => toS3FsError(err, canonical),
+    });
   }
 
   async mkdir(path: string, options: { parents?: boolean } = {}): Promise<void> {
@@ -645,109 +635,5 @@ export class S3Filesystem implements Filesystem {
         .catch(() => undefined);
       throw err;
     }
-  }
-}
-
-/** Counts the bytes going to the upload and refuses to go over `maxSize` (0 = unlimited). */
-class LimitedBody extends Transform {
-  written = 0;
-
-  constructor(
-    private readonly path: string,
-    private readonly maxSize: number,
-  ) {
-    super();
-  }
-
-  override _transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback): void {
-    if (this.maxSize > 0 && this.written + chunk.length > this.maxSize) {
-      callback(new FsTooLargeError(this.path, this.maxSize));
-      return;
-    }
-    this.written += chunk.length;
-    callback(null, chunk);
-  }
-}
-
-type WriteState = 'open' | 'committing' | 'committed' | 'aborted';
-
-/**
- * An upload in flight: the caller writes to `stream` (the writable side of a Transform), lib-storage
- * reads its readable side, buffering about part size x concurrency. Nothing is visible before the
- * upload completes; aborting ends the body with an error so lib-storage aborts the multipart upload.
- */
-class S3AtomicWrite implements AtomicWrite {
-  readonly stream: LimitedBody;
-  private readonly done: Promise<unknown>;
-  private state: WriteState = 'open';
-  private streamError?: Error;
-  private aborting?: Promise<void>;
-
-  constructor(
-    private readonly path: string,
-    maxSize: number,
-    start: (body: Readable) => Upload,
-  ) {
-    this.stream = new LimitedBody(path, maxSize);
-    this.done = start(this.stream).done();
-    // A failed upload stops reading the body: error the stream so a writer waiting on backpressure
-    // learns it now rather than hanging. (Also makes the rejection handled; commit/abort observe it.)
-    this.done.catch((err: unknown) => {
-      if (!this.stream.destroyed) this.stream.destroy(toS3FsError(err, path));
-    });
-    this.stream.on('error', (err: Error) => {
-      this.streamError = err;
-      void this.abort();
-    });
-    this.stream.on('close', () => {
-      if (!this.stream.writableFinished && this.state === 'open') void this.abort();
-    });
-  }
-
-  bytes(): number {
-    return this.stream.written;
-  }
-
-  async commit(): Promise<void> {
-    if (this.state !== 'open') {
-      throw new FsError('IO', `${this.path}: the write was already ${this.state}`, this.path);
-    }
-    this.state = 'committing';
-    try {
-      await this.streamFinished();
-      await this.done;
-      this.state = 'committed';
-    } catch (err) {
-      this.state = 'open';
-      await this.abort();
-      throw toS3FsError(this.streamError ?? err, this.path);
-    }
-  }
-
-  abort(): Promise<void> {
-    if (this.state === 'committed') return Promise.resolve();
-    this.aborting ??= (async () => {
-      this.state = 'aborted';
-      // An errored body makes lib-storage stop, wait for the parts in flight and abort the multipart
-      // upload (leavePartsOnError: false): the previous object stays as it was.
-      if (!this.stream.destroyed)
-        this.stream.destroy(new FsError('IO', `${this.path}: upload aborted`, this.path));
-      // Its failure (an abort refused by the store included) changes nothing for the caller: nothing
-      // was stored; leftover parts are for the bucket's lifecycle rules.
-      await this.done.catch(() => undefined);
-    })();
-    return this.aborting;
-  }
-
-  private async streamFinished(): Promise<void> {
-    if (this.streamError) throw this.streamError;
-    if (this.stream.writableFinished) return;
-    if (!this.stream.writableEnded) {
-      throw new FsError('IO', `${this.path}: commit before the data stream was ended`, this.path);
-    }
-    await new Promise<void>((resolveFinish, rejectFinish) => {
-      this.stream.once('finish', resolveFinish);
-      this.stream.once('error', rejectFinish);
-    });
   }
 }
