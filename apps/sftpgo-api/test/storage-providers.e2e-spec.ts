@@ -1,4 +1,9 @@
-import { ListObjectsV2Command, S3Client, type ListObjectsV2CommandOutput } from '@aws-sdk/client-s3';
+import {
+  ListObjectsV2Command,
+  PutObjectCommand,
+  S3Client,
+  type ListObjectsV2CommandOutput,
+} from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
@@ -295,6 +300,27 @@ describe('storage providers through the file API', () => {
         expect(keys).toContain(`${prefix}keep.txt`);
         // Nothing of the user's files went to the local home.
         expect(localFiles(homeOf(username))).toEqual([]);
+      });
+
+      it('lists a directory of several S3 pages completely, each entry once', async () => {
+        const count = 1_050; // two pages of 1,000
+        const keys = Array.from(
+          { length: count },
+          (_, i) => `${prefix}paged/f-${String(i).padStart(5, '0')}.txt`,
+        );
+        for (let i = 0; i < keys.length; i += 50) {
+          await Promise.all(
+            keys
+              .slice(i, i + 50)
+              .map((Key) => s3Client.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: 'x' }))),
+          );
+        }
+        const listing = await names('/paged');
+        expect(listing).toHaveLength(count);
+        expect(new Set(listing.map((e) => e.name)).size).toBe(count);
+        expect(listing.every((e) => e.size === 1)).toBe(true);
+        expect((await call('DELETE', 'dirs', { path: '/paged' })).status).toBe(200);
+        expect(await keysUnder(`${prefix}paged/`)).toEqual([]);
       });
 
       it('reports PATCH /user/files/metadata as unsupported (S3 has no settable mtime)', async () => {
