@@ -56,6 +56,7 @@ async function startServer() {
       SFTPGO_DEFAULT_ADMIN_USERNAME: ADMIN.username,
       SFTPGO_DEFAULT_ADMIN_PASSWORD: ADMIN.password,
       SFTPGO_LOG_LEVEL: 'warn',
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', // Node 20 is what this machine has
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
@@ -157,15 +158,43 @@ async function main() {
   } finally {
     await stopServer(child, dir);
   }
-  // The file API on a fresh server, so that its peak RSS is the transfers' own.
-  const files = await startServer();
+  // The file API per storage provider, each on a fresh server so that its peak RSS is the transfers' own.
+  const providers = (process.env.BENCH_PROVIDERS ?? 'local,crypt,s3').split(',').filter(Boolean);
+  const s3 = providers.includes('s3') ? await startS3() : undefined;
   try {
-    const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
-    const token = (await (await fetch(`${files.url}/api/v2/token`, { headers: { authorization: basic } })).json()).access_token;
-    await benchFiles({ url: files.url, pid: files.child.pid, token, freePort });
+    for (const provider of providers) {
+      const files = await startServer();
+      try {
+        const basic = `Basic ${Buffer.from(`${ADMIN.username}:${ADMIN.password}`).toString('base64')}`;
+        const token = (await (await fetch(`${files.url}/api/v2/token`, { headers: { authorization: basic } })).json()).access_token;
+        await benchFiles({ url: files.url, pid: files.child.pid, token, freePort, provider, s3 });
+      } finally {
+        await stopServer(files.child, files.dir);
+      }
+    }
   } finally {
-    await stopServer(files.child, files.dir);
+    await s3?.stop();
   }
+}
+
+/** s3rver (the tests' S3 server) in its own process, with a `bench` bucket, files in a temp dir. */
+async function startS3() {
+  const port = await freePort();
+  const directory = mkdtempSync(join(tmpdir(), 'sftpgo-bench-s3-'));
+  // The DES shim of libs/storage/src/testing/s3-server.ts: s3rver's listing tokens need single DES.
+  const shim = `const c = require('node:crypto'), { createCipheriv: e, createDecipheriv: d } = c, k3 = (k) => Buffer.concat([k, k, k]);
+c.createCipheriv = (a, k, i) => (a === 'des' ? e('des-ede3-cbc', k3(k), i) : e(a, k, i));
+c.createDecipheriv = (a, k, i) => (a === 'des' ? d('des-ede3-cbc', k3(k), i) : d(a, k, i));`;
+  const code = `${shim}\nconst S3rver = require('s3rver'); new S3rver({ address: '127.0.0.1', port: ${port}, silent: true, directory: ${JSON.stringify(directory)}, configureBuckets: [{ name: 'bench' }] }).run().then(() => console.log('up'));`;
+  const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'pipe', 'inherit'] });
+  await new Promise((resolve) => child.stdout.once('data', resolve));
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    async stop() {
+      child.kill();
+      rmSync(directory, { recursive: true, force: true });
+    },
+  };
 }
 
 async function stopServer(child, dir) {
