@@ -9,6 +9,7 @@ export * from './util/time';
 export * from './util/client-ip';
 export * from './util/names';
 export * from './util/basic-auth';
+export * from './util/content-type';
 export * from './common.module';
 export * from './http/validation';
 export * from './http/stream-body';

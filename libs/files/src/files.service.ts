@@ -1,6 +1,7 @@
 import {
   ApiError,
   BadRequestError,
+  contentTypeFor,
   DENY_POLICY_HIDE,
   type DenyPolicy,
   type DirPatternFilter,
@@ -47,7 +48,6 @@ import {
 } from './files-errors';
 import {
   contentDisposition,
-  contentTypeFor,
   evaluatePreconditions,
   headerValue,
   httpDate,

@@ -28,6 +28,7 @@ import {
   type StorageClass,
   UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
+import { contentTypeFor } from '@app/common';
 import { createHash } from 'node:crypto';
 import { posix } from 'node:path';
 import { Readable } from 'node:stream';
@@ -57,34 +58,6 @@ const MAX_PARTS = 10_000;
 /** Objects copied in parallel during a directory rename. */
 const RENAME_CONCURRENCY = 8;
 const DIR_CONTENT_TYPE = 'application/x-directory';
-
-/** A few common types by extension: enough for browsers to preview downloads, without a dependency. */
-const CONTENT_TYPES: Record<string, string> = {
-  '.txt': 'text/plain; charset=utf-8',
-  '.html': 'text/html; charset=utf-8',
-  '.htm': 'text/html; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.csv': 'text/csv; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.json': 'application/json',
-  '.xml': 'application/xml',
-  '.pdf': 'application/pdf',
-  '.zip': 'application/zip',
-  '.gz': 'application/gzip',
-  '.tar': 'application/x-tar',
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.svg': 'image/svg+xml',
-  '.webp': 'image/webp',
-  '.mp3': 'audio/mpeg',
-  '.mp4': 'video/mp4',
-};
-
-function contentTypeOf(key: string): string | undefined {
-  return CONTENT_TYPES[posix.extname(key).toLowerCase()];
-}
 
 /** SFTPGo's key prefix rule: no leading `/`, one trailing `/`, empty stays empty; never `..` nor root. */
 function normalizeKeyPrefix(raw: string | undefined): string {
@@ -291,7 +264,7 @@ export class S3Filesystem implements Filesystem {
     if (await this.hasChildren(key, canonical)) throw new FsTypeError(canonical, 'is a directory');
     return new S3AtomicWrite({
       client: this.client,
-      params: { Bucket: this.bucket, Key: key, ContentType: contentTypeOf(key), ...this.putParams() },
+      params: { Bucket: this.bucket, Key: key, ContentType: contentTypeFor(key), ...this.putParams() },
       partSize: this.partSize,
       concurrency: this.concurrency,
       maxSize: options.maxSize ?? 0,
@@ -591,7 +564,7 @@ export class S3Filesystem implements Filesystem {
       new CreateMultipartUploadCommand({
         Bucket: this.bucket,
         Key: toKey,
-        ContentType: contentTypeOf(toKey),
+        ContentType: contentTypeFor(toKey),
         ...this.putParams(),
       }),
     );
