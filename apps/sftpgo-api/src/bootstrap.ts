@@ -7,6 +7,7 @@ import { Logger as PinoLogger, PinoLogger as PinoRoot } from 'nestjs-pino';
 import { AppModule } from './app.module';
 import { HttpBindings } from './http/bindings';
 import { MAX_REQUEST_SIZE, registerBodyParsers } from './http/body-parsers';
+import { registerEdgeHooks } from './http/edge';
 import { parseGoQuery } from './http/query-string';
 import { registerRequestLogging, requestId } from './logging';
 import { setupOpenApi } from './openapi';
@@ -33,12 +34,17 @@ export interface RunningServer {
   urls: string[];
   /** Graceful stop: no new connections, in-flight requests finish, then the database closes. */
   close(): Promise<void>;
+  /**
+   * Re-reads the HTTPS certificates, CAs and CRLs (SIGHUP) without dropping connections; returns
+   * the errors of the bindings that kept their previous ones.
+   */
+  reloadCertificates(): Error[];
 }
 
 /** Builds and starts the server: the one bootstrap used by `main.ts` and by the e2e tests. */
 export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
   const { config, warnings } = loadConfig(options);
-  const bindings = new HttpBindings(config.httpd.bindings);
+  const bindings = new HttpBindings(config.httpd.bindings, config.httpd);
   const adapter = new FastifyAdapter({
     serverFactory: bindings.serverFactory,
     // Query strings read as SFTPGo (Go's url.ParseQuery) reads them.
@@ -68,6 +74,7 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     for (const warning of warnings) logger.warn(warning);
     app.setGlobalPrefix('api/v2', { exclude: [{ path: 'healthz', method: RequestMethod.ALL }] });
     const fastify = app.getHttpAdapter().getInstance();
+    registerEdgeHooks(fastify, config.httpd);
     registerBodyParsers(fastify);
     registerRequestLogging(fastify);
     fastify.addHook('onSend', async (request, reply) => {
@@ -85,7 +92,8 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
         await bindings.close(SHUTDOWN_GRACE_MS);
         await app.close();
       })());
-    return { app, config, urls, close };
+    const reloadCertificates = () => bindings.reloadCertificates();
+    return { app, config, urls, close, reloadCertificates };
   } catch (error) {
     await bindings.close(0);
     await app.close();

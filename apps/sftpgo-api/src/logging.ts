@@ -1,3 +1,4 @@
+import { clientIp } from '@app/common';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -43,7 +44,7 @@ export function loggerOptions(level: string, stream?: NodeJS.WritableStream): Pa
 
 /** What a request's log lines say about it (the `req` serializer above keeps the same fields). */
 function requestFields(request: FastifyRequest) {
-  return { id: request.id, method: request.method, url: request.url, remoteAddress: request.ip };
+  return { id: request.id, method: request.method, url: request.url, remoteAddress: clientIp(request) };
 }
 
 /**

@@ -10,6 +10,14 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const running = server;
+  // As SFTPGo: SIGHUP reloads the certificates (open connections keep theirs).
+  process.on('SIGHUP', () => {
+    for (const error of running.reloadCertificates()) {
+      process.stderr.write(
+        `sftpgo-api: certificate reload failed, keeping the previous ones: ${error.message}\n`,
+      );
+    }
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       running.close().then(

@@ -39,7 +39,7 @@ describe('configuration (sftpgo.json + SFTPGO_ environment)', () => {
     const app = await startTestServer(db, {
       configFile: {
         sftpd: { bindings: [{ port: 2022 }] },
-        httpd: { jwt_lifetime: 6, cors: { enabled: true } },
+        httpd: { jwt_lifetime: 6, setup: { installation_code: 'x' } },
       },
       captureLogs: 'info',
     });
@@ -51,7 +51,7 @@ describe('configuration (sftpgo.json + SFTPGO_ environment)', () => {
         .map((line) => (JSON.parse(line) as { msg: string }).msg)
         .filter((msg) => msg.startsWith('unknown configuration key'));
       expect(warnings.filter((msg) => msg.includes('"sftpd"'))).toHaveLength(1);
-      expect(warnings.filter((msg) => msg.includes('"httpd.cors"'))).toHaveLength(1);
+      expect(warnings.filter((msg) => msg.includes('"httpd.setup"'))).toHaveLength(1);
       expect(lifetimeOf(await app.token())).toBe(6);
     } finally {
       await app.close();

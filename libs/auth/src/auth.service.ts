@@ -1,6 +1,14 @@
 import { AdminsService, credentialStamp } from '@app/admins';
 import { UserAuthService } from '@app/users';
-import { AuthFailures, normalizeIp, parseBasicAuth, type Principal, UnauthorizedError } from '@app/common';
+import {
+  AuthFailures,
+  type ClientPeer,
+  ForbiddenError,
+  parseBasicAuth,
+  type Principal,
+  tlsUsernameProblem,
+  UnauthorizedError,
+} from '@app/common';
 import { Injectable } from '@nestjs/common';
 import { TokenRevocationService } from './token-revocation.service';
 import { TokenAudience, type TokenResponse, TokenService } from './token.service';
@@ -19,10 +27,10 @@ export class AuthService {
   ) {}
 
   /** `GET /token`: Basic credentials of an admin for an `API` token bound to the client IP. */
-  async adminToken(authorization: string | undefined, rawIp: string): Promise<TokenResponse> {
+  async adminToken(authorization: string | undefined, peer: ClientPeer): Promise<TokenResponse> {
     const credentials = parseBasicAuth(authorization);
     if (!credentials) throw new UnauthorizedError('', 'Unauthorized', BASIC_CHALLENGE);
-    const ip = normalizeIp(rawIp);
+    const ip = peer.ip;
     const admin = await this.admins.checkCredentials(credentials.username, credentials.password, ip);
     if (!admin) {
       this.failures.report({
@@ -51,14 +59,15 @@ export class AuthService {
 
   /**
    * `GET /user/token`: Basic credentials of a user for an `APIUser` token bound to the client IP.
-   * Wrong credentials, disabled or expired users: 401; HTTP, password login or this IP denied: 403.
+   * Wrong credentials, disabled or expired users: 401; HTTP, password login or this IP denied, or a
+   * client certificate not matching `tls_username`: 403.
    */
-  async userToken(authorization: string | undefined, rawIp: string): Promise<TokenResponse> {
+  async userToken(authorization: string | undefined, peer: ClientPeer): Promise<TokenResponse> {
     const credentials = parseBasicAuth(authorization);
     if (!credentials?.username || !credentials.password.trim()) {
       throw new UnauthorizedError('', 'Unauthorized', BASIC_CHALLENGE);
     }
-    const ip = normalizeIp(rawIp);
+    const ip = peer.ip;
     const user = await this.users.checkCredentials(credentials.username, credentials.password, ip);
     if (!user) {
       this.failures.report({
@@ -70,6 +79,8 @@ export class AuthService {
       throw new UnauthorizedError('invalid credentials', 'Unauthorized', BASIC_CHALLENGE);
     }
     const state = this.users.stateOf(user);
+    const certificateProblem = tlsUsernameProblem(peer.certificateName, user.username, state.tlsUsername);
+    if (certificateProblem) throw new ForbiddenError(certificateProblem);
     return this.tokens.issue(
       {
         username: user.username,

@@ -2,13 +2,16 @@ import {
   AUTH_REQUIREMENT,
   type AuthRequirement,
   DEFAULT_AUTH_REQUIREMENT,
+  DisabledLoginMethod,
   ForbiddenError,
   hasAdminPermission,
+  isLoginMethodDisabled,
   type Principal,
   UnauthorizedError,
 } from '@app/common';
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
+import type { IncomingMessage } from 'node:http';
 import passport, { type Strategy } from 'passport';
 import { AdminJwtStrategy } from './strategies/admin-jwt.strategy';
 import { API_KEY_HEADER, type ApiAudience, ApiKeyAuthenticator } from './strategies/api-key.strategy';
@@ -75,8 +78,18 @@ export class AuthenticationGuard implements CanActivate {
       ]) ?? DEFAULT_AUTH_REQUIREMENT;
     if (requirement.as === 'public') return true;
     const http = context.switchToHttp();
-    const request = http.getRequest<{ principal?: Principal; headers: Record<string, unknown> }>();
-    const strategy = request.headers[API_KEY_HEADER] ? this.apiKey[requirement.as] : this.jwt[requirement.as];
+    const request = http.getRequest<{
+      principal?: Principal;
+      headers: Record<string, unknown>;
+      raw: IncomingMessage;
+    }>();
+    // A binding's `disabled_login_methods` 64/128: the key header is ignored, as if absent.
+    const keysOff = isLoginMethodDisabled(
+      request,
+      requirement.as === 'admin' ? DisabledLoginMethod.AdminApiKey : DisabledLoginMethod.UserApiKey,
+    );
+    const strategy =
+      request.headers[API_KEY_HEADER] && !keysOff ? this.apiKey[requirement.as] : this.jwt[requirement.as];
     const principal = await authenticate(strategy, request, http.getResponse());
     request.principal = principal;
     authorize(principal, requirement);

@@ -1,5 +1,13 @@
-import { ApiResponseDto, Authenticated, CurrentPrincipal, type Principal, Public } from '@app/common';
-import { Controller, Get, Headers, HttpCode, Ip } from '@nestjs/common';
+import {
+  ApiResponseDto,
+  Authenticated,
+  type ClientPeer,
+  CurrentPrincipal,
+  Peer,
+  type Principal,
+  Public,
+} from '@app/common';
+import { Controller, Get, Headers, HttpCode } from '@nestjs/common';
 import { ApiBasicAuth, ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthService } from './auth.service';
 import { TokenDto } from './dto/token.dto';
@@ -15,8 +23,11 @@ export class AdminTokenController {
   @ApiBasicAuth()
   @ApiOperation({ operationId: 'get_token', summary: 'Get a new admin access token' })
   @ApiOkResponse({ type: TokenDto })
-  getToken(@Headers('authorization') authorization: string | undefined, @Ip() ip: string): Promise<TokenDto> {
-    return this.auth.adminToken(authorization, ip);
+  getToken(
+    @Headers('authorization') authorization: string | undefined,
+    @Peer() peer: ClientPeer,
+  ): Promise<TokenDto> {
+    return this.auth.adminToken(authorization, peer);
   }
 
   @Get('logout')
@@ -41,8 +52,11 @@ export class UserTokenController {
   @ApiBasicAuth()
   @ApiOperation({ operationId: 'get_user_token', summary: 'Get a new user access token' })
   @ApiOkResponse({ type: TokenDto })
-  getToken(@Headers('authorization') authorization: string | undefined, @Ip() ip: string): Promise<TokenDto> {
-    return this.auth.userToken(authorization, ip);
+  getToken(
+    @Headers('authorization') authorization: string | undefined,
+    @Peer() peer: ClientPeer,
+  ): Promise<TokenDto> {
+    return this.auth.userToken(authorization, peer);
   }
 
   @Get('logout')

@@ -25,3 +25,5 @@ export * from './validation/file-patterns';
 export * from './validation/user-filters';
 export * from './validation/public-keys';
 export * from './http/created';
+/** Client IP behind proxies, the accepting binding's switches and client certificates, per request. */
+export * from './http/request-binding';

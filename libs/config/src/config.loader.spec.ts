@@ -63,7 +63,7 @@ describe('loadConfig', () => {
     const { config, warnings } = load(dir);
     expect(warnings).toEqual([]);
     // Keys missing from a file binding keep the binding defaults.
-    expect(config.httpd.bindings).toEqual([{ address: '127.0.0.1', port: 9000, enable_rest_api: true }]);
+    expect(config.httpd.bindings).toEqual([{ ...defaultBinding(), address: '127.0.0.1', port: 9000 }]);
     expect(config.httpd.jwt_lifetime).toBe(60);
     expect(config.data_provider.password_hashing).toEqual({
       bcrypt_options: { cost: 10 },
@@ -88,7 +88,7 @@ describe('loadConfig', () => {
     const { config } = load(tempDir({ [name]: yaml }));
     expect(config.httpd.token_validation).toBe(1);
     expect(config.httpd.signing_passphrase).toBe('');
-    expect(config.httpd.bindings).toEqual([{ address: '', port: 8081, enable_rest_api: false }]);
+    expect(config.httpd.bindings).toEqual([{ ...defaultBinding(), port: 8081, enable_rest_api: false }]);
     expect(config.data_provider.create_default_admin).toBe(true);
     expect(config.data_provider.naming_rules).toBe(1);
   });
@@ -115,7 +115,7 @@ describe('loadConfig', () => {
       SFTPGO_DATA_PROVIDER__PASSWORD_HASHING__BCRYPT_OPTIONS__COST: '12',
     });
     expect(config.httpd.jwt_lifetime).toBe(30);
-    expect(config.httpd.bindings).toEqual([{ address: '', port: 9999, enable_rest_api: true }]);
+    expect(config.httpd.bindings).toEqual([{ ...defaultBinding(), port: 9999 }]);
     expect(config.data_provider.driver).toBe('mysql');
     expect(config.data_provider.host).toBe('db.example.com');
     // Not sqlite: the name is a database name, not a path.
@@ -142,7 +142,7 @@ describe('loadConfig', () => {
         SFTPGO_HTTPD__BINDINGS__1__PORT: '9090',
         SFTPGO_HTTPD__BINDINGS__1__ENABLE_REST_API: 'false',
       });
-      expect(config.httpd.bindings[1]).toEqual({ address: '', port: 9090, enable_rest_api: false });
+      expect(config.httpd.bindings[1]).toEqual({ ...defaultBinding(), port: 9090, enable_rest_api: false });
     });
 
     it('rejects an index that would leave a gap', () => {
@@ -154,12 +154,12 @@ describe('loadConfig', () => {
     it('ignores indexes above 9 and unknown binding keys with a warning, without appending', () => {
       const { config, warnings } = load(tempDir(), {
         SFTPGO_HTTPD__BINDINGS__10__PORT: '9090',
-        SFTPGO_HTTPD__BINDINGS__1__ENABLE_WEB_ADMIN: 'true',
+        SFTPGO_HTTPD__BINDINGS__1__RENDER_OPENAPI: 'true',
       });
       expect(config.httpd.bindings).toEqual([defaultBinding()]);
       expect(warnings).toHaveLength(2);
       expect(warnings.join('\n')).toContain('SFTPGO_HTTPD__BINDINGS__10__PORT');
-      expect(warnings.join('\n')).toContain('SFTPGO_HTTPD__BINDINGS__1__ENABLE_WEB_ADMIN');
+      expect(warnings.join('\n')).toContain('SFTPGO_HTTPD__BINDINGS__1__RENDER_OPENAPI');
     });
   });
 
@@ -378,6 +378,125 @@ describe('loadConfig', () => {
     });
   });
 
+  describe('HTTP edge keys (bindings, cors, TLS)', () => {
+    it('reads nested binding objects and lists of objects from the file and the env', () => {
+      const dir = tempDir({
+        'sftpgo.json': json({
+          httpd: {
+            cors: { enabled: true, allowed_origins: ['https://a.test'], max_age: 60 },
+            bindings: [
+              {
+                port: 9000,
+                proxy_allowed: ['10.0.0.0/8', '::1'],
+                client_ip_proxy_header: 'X-Forwarded-For',
+                security: {
+                  enabled: true,
+                  https_proxy_headers: [{ key: 'X-Forwarded-Proto', value: 'https' }],
+                },
+              },
+            ],
+          },
+        }),
+      });
+      const { config, warnings } = load(dir, {
+        SFTPGO_HTTPD__BINDINGS__1__PORT: '9001',
+        SFTPGO_HTTPD__BINDINGS__1__SECURITY__HTTPS_PROXY_HEADERS__0__KEY: 'X-Forwarded-Ssl',
+        SFTPGO_HTTPD__BINDINGS__1__SECURITY__HTTPS_PROXY_HEADERS__0__VALUE: 'on',
+        SFTPGO_HTTPD__BINDINGS__0__CLIENT_IP_HEADER_DEPTH: '1',
+        SFTPGO_HTTPD__CORS__ALLOWED_METHODS: 'GET, POST',
+      });
+      expect(warnings).toEqual([]);
+      const [first, second] = config.httpd.bindings;
+      expect(first).toMatchObject({
+        port: 9000,
+        proxy_allowed: ['10.0.0.0/8', '::1'],
+        client_ip_header_depth: 1,
+        min_tls_version: 12,
+        security: { enabled: true, https_proxy_headers: [{ key: 'X-Forwarded-Proto', value: 'https' }] },
+      });
+      expect(second).toMatchObject({
+        port: 9001,
+        security: { https_proxy_headers: [{ key: 'X-Forwarded-Ssl', value: 'on' }] },
+      });
+      expect(config.httpd.cors).toMatchObject({
+        enabled: true,
+        max_age: 60,
+        allowed_methods: ['GET', 'POST'],
+      });
+    });
+
+    it('resolves certificate, CA and CRL paths against the config dir', () => {
+      const dir = tempDir();
+      const { config } = load(dir, {
+        SFTPGO_HTTPD__CERTIFICATE_FILE: 'cert.pem',
+        SFTPGO_HTTPD__CERTIFICATE_KEY_FILE: '/abs/key.pem',
+        SFTPGO_HTTPD__CA_CERTIFICATES: 'ca1.pem,ca2.pem',
+        SFTPGO_HTTPD__CA_REVOCATION_LISTS: 'ca.crl',
+        SFTPGO_HTTPD__BINDINGS__0__CERTIFICATE_FILE: 'b.pem',
+      });
+      expect(config.httpd.certificate_file).toBe(join(dir, 'cert.pem'));
+      expect(config.httpd.certificate_key_file).toBe('/abs/key.pem');
+      expect(config.httpd.ca_certificates).toEqual([join(dir, 'ca1.pem'), join(dir, 'ca2.pem')]);
+      expect(config.httpd.ca_revocation_lists).toEqual([join(dir, 'ca.crl')]);
+      expect(config.httpd.bindings[0].certificate_file).toBe(join(dir, 'b.pem'));
+      expect(config.httpd.bindings[0].certificate_key_file).toBe('');
+    });
+
+    it.each([
+      [
+        { proxy_allowed: ['10.0.0.1', 'not-an-ip'] },
+        'httpd.bindings[0].proxy_allowed[1]: not an IP address or CIDR network: "not-an-ip"',
+      ],
+      [
+        { proxy_allowed: ['10.0.0.0/33'] },
+        'httpd.bindings[0].proxy_allowed[0]: not an IP address or CIDR network',
+      ],
+      [
+        { client_ip_proxy_header: 'X Forwarded' },
+        'httpd.bindings[0].client_ip_proxy_header: not a valid header name',
+      ],
+      [{ client_ip_header_depth: -1 }, 'httpd.bindings[0].client_ip_header_depth: must be an integer >= 0'],
+      [{ min_tls_version: 14 }, 'httpd.bindings[0].min_tls_version: must be one of 10, 11, 12, 13, got 14'],
+      [
+        { tls_cipher_suites: ['TLS_BOGUS'] },
+        'httpd.bindings[0].tls_cipher_suites[0]: unknown or unsupported cipher suite "TLS_BOGUS"',
+      ],
+      [
+        { disabled_login_methods: 240 },
+        'httpd.bindings[0].disabled_login_methods: with the REST API enabled',
+      ],
+      [
+        { disabled_login_methods: 256 },
+        'httpd.bindings[0].disabled_login_methods: must be an integer between 0 and 255',
+      ],
+      [{ enable_https: true }, 'httpd.bindings[0].enable_https: no certificate'],
+      [
+        { security: { cache_control: 'public' } },
+        'httpd.bindings[0].security.cache_control: must be "" or "private"',
+      ],
+      [
+        { security: { allowed_hosts_are_regex: true, allowed_hosts: ['('] } },
+        'httpd.bindings[0].security.allowed_hosts[0]: invalid regular expression',
+      ],
+      [
+        { security: { https_proxy_headers: [{ value: 'https' }] } },
+        'httpd.bindings[0].security.https_proxy_headers[0].key: must not be empty',
+      ],
+    ])('refuses binding %j', (binding, message) => {
+      const dir = tempDir({ 'sftpgo.json': json({ httpd: { bindings: [binding] } }) });
+      expect(configError(() => load(dir)).message).toContain(message);
+    });
+
+    it('accepts every REST login method disabled on a binding without the REST API', () => {
+      const dir = tempDir({
+        'sftpgo.json': json({
+          httpd: { bindings: [{ port: 1, enable_rest_api: false, disabled_login_methods: 255 }] },
+        }),
+      });
+      expect(load(dir).config.httpd.bindings[0].disabled_login_methods).toBe(255);
+    });
+  });
+
   describe('unknown keys', () => {
     it('warns once per top-most unknown key path of the file', () => {
       const dir = tempDir({
@@ -388,8 +507,8 @@ describe('loadConfig', () => {
           },
           sftpd: { bindings: [{ port: 2022 }] },
           httpd: {
-            cors: { enabled: true, allowed_origins: ['*'] },
-            bindings: [{ port: 8080, enable_web_admin: false, oidc: { client_id: 'x', scopes: ['openid'] } }],
+            setup: { installation_code: 'x' },
+            bindings: [{ port: 8080, render_openapi: false, oidc: { client_id: 'x', scopes: ['openid'] } }],
           },
           data_provider: { track_quota: 2 },
         }),
@@ -399,8 +518,8 @@ describe('loadConfig', () => {
         'unknown configuration key "common.defender" ignored',
         'unknown configuration key "common.rate_limiters" ignored',
         'unknown configuration key "sftpd" ignored',
-        'unknown configuration key "httpd.cors" ignored',
-        'unknown configuration key "httpd.bindings[0].enable_web_admin" ignored',
+        'unknown configuration key "httpd.setup" ignored',
+        'unknown configuration key "httpd.bindings[0].render_openapi" ignored',
         'unknown configuration key "httpd.bindings[0].oidc" ignored',
         'unknown configuration key "data_provider.track_quota" ignored',
       ]);
@@ -408,7 +527,7 @@ describe('loadConfig', () => {
 
     it('warns about unknown env keys of supported sections only', () => {
       const { warnings } = load(tempDir(), {
-        SFTPGO_HTTPD__CORS__ENABLED: '1',
+        SFTPGO_HTTPD__SETUP__INSTALLATION_CODE: '1',
         SFTPGO_DATA_PROVIDER__TRACK_QUOTA: '2',
         SFTPGO_DATA_PROVIDER__PASSWORD_HASHING: 'x', // an object, not a leaf
         SFTPGO_COMMON__DEFENDER__ENABLED: 'true',
@@ -423,7 +542,7 @@ describe('loadConfig', () => {
       expect(warnings[0]).toContain('SFTPGO_COMMON__DEFENDER__ENABLED');
       expect(warnings[1]).toContain('SFTPGO_DATA_PROVIDER__PASSWORD_HASHING');
       expect(warnings[2]).toContain('SFTPGO_DATA_PROVIDER__TRACK_QUOTA');
-      expect(warnings[3]).toContain('SFTPGO_HTTPD__CORS__ENABLED');
+      expect(warnings[3]).toContain('SFTPGO_HTTPD__SETUP__INSTALLATION_CODE');
     });
   });
 

@@ -1,7 +1,9 @@
 import { readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
+import { isIP } from 'node:net';
 import { loadAll } from 'js-yaml';
 import { defaultBinding, defaultConfig, SftpgoConfig } from './config.types';
+import { opensslCipherName } from './tls-ciphers';
 
 /** Thrown when the configuration cannot be loaded or is invalid; `problems` holds one entry per issue. */
 export class ConfigError extends Error {
@@ -48,10 +50,19 @@ const NON_KEY_ENV = new Set([
   'SFTPGO_LOG_LEVEL',
 ]);
 const CONFIG_FILE_NAMES = ['sftpgo.json', 'sftpgo.yaml', 'sftpgo.yml'];
-/** Lists of objects: each element is built from its template, so missing keys get defaults. */
+/**
+ * Lists of objects: each element is built from its template, so missing keys get defaults. Keys are
+ * paths with list indexes written `[]`.
+ */
 const OBJECT_LISTS: Readonly<Record<string, () => Tree>> = {
   'httpd.bindings': () => ({ ...defaultBinding() }),
+  'httpd.bindings[].security.https_proxy_headers': () => ({ key: '', value: '' }),
 };
+
+/** The template of the object list at `keyPath` (indexes ignored), if it is one. */
+function objectListTemplate(keyPath: string): (() => Tree) | undefined {
+  return OBJECT_LISTS[keyPath.replace(/\[\d+\]/g, '[]')];
+}
 /** SFTPGo supports env indexes 0-9 only. */
 const MAX_ENV_INDEX = 9;
 /** Go's strconv.ParseBool. */
@@ -130,6 +141,16 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   if (dp.driver === 'sqlite' && dp.name !== ':memory:') dp.name = resolve(configDir, dp.name);
   dp.backups_path = resolve(configDir, dp.backups_path);
   if (dp.users_base_dir !== '') dp.users_base_dir = resolve(configDir, dp.users_base_dir);
+  // Certificates, CAs and CRLs are read (and re-read on SIGHUP) by the HTTP bindings.
+  const fromConfigDir = (file: string) => (file === '' ? '' : resolve(configDir, file));
+  httpd.certificate_file = fromConfigDir(httpd.certificate_file);
+  httpd.certificate_key_file = fromConfigDir(httpd.certificate_key_file);
+  httpd.ca_certificates = httpd.ca_certificates.map(fromConfigDir);
+  httpd.ca_revocation_lists = httpd.ca_revocation_lists.map(fromConfigDir);
+  for (const binding of httpd.bindings) {
+    binding.certificate_file = fromConfigDir(binding.certificate_file);
+    binding.certificate_key_file = fromConfigDir(binding.certificate_key_file);
+  }
   const secrets = base.kms.secrets;
   // Read by the KMS at start-up; resolved here like every other path.
   if (secrets.master_key_path !== '') secrets.master_key_path = resolve(configDir, secrets.master_key_path);
@@ -240,7 +261,7 @@ function mergeFileObject(target: Tree, source: Tree, path: string, ctx: MergeCon
     // null (e.g. a YAML key with no value) keeps the default, as with viper.
     if (value === null || value === undefined) continue;
     const current = target[key];
-    const template = OBJECT_LISTS[keyPath];
+    const template = objectListTemplate(keyPath);
     if (template !== undefined) {
       if (!Array.isArray(value)) {
         ctx.problems.push(`${keyPath}: must be a list, got ${describe(value, keyPath)} (${ctx.source})`);
@@ -357,15 +378,15 @@ type EnvOutcome =
 function applyEnvVar(tree: Tree, segments: readonly string[], raw: string, name: string): EnvOutcome {
   let node = tree;
   let path = '';
-  // A binding appended only once the whole variable proved valid.
-  let pendingAppend: { list: unknown[]; element: Tree } | undefined;
+  // Elements (a binding, a header of a new binding) appended only once the whole variable proved valid.
+  const pendingAppends: { list: unknown[]; element: Tree }[] = [];
   for (let i = 0; i < segments.length; i++) {
     const key = findKey(node, (k) => k.toUpperCase() === segments[i]);
     if (key === undefined) return { kind: 'unknown' };
     const keyPath = joinPath(path, key);
     const current = node[key];
     const last = i === segments.length - 1;
-    const template = OBJECT_LISTS[keyPath];
+    const template = objectListTemplate(keyPath);
     if (template !== undefined && Array.isArray(current)) {
       const indexSegment = segments[i + 1];
       if (indexSegment === undefined || i + 1 === segments.length - 1 || !/^\d+$/.test(indexSegment)) {
@@ -385,7 +406,7 @@ function applyEnvVar(tree: Tree, segments: readonly string[], raw: string, name:
       let element: unknown = current[index];
       if (index === current.length) {
         const fresh = template();
-        pendingAppend = { list: current, element: fresh };
+        pendingAppends.push({ list: current, element: fresh });
         element = fresh;
       }
       if (!isPlainObject(element)) return { kind: 'unknown' };
@@ -404,7 +425,7 @@ function applyEnvVar(tree: Tree, segments: readonly string[], raw: string, name:
     const result = coerceEnvValue(raw, current);
     if (!result.ok) return { kind: 'problem', message: `${keyPath}: ${result.message} (from ${name})` };
     node[key] = result.value;
-    if (pendingAppend !== undefined) pendingAppend.list.push(pendingAppend.element);
+    for (const { list, element } of pendingAppends) list.push(element);
     return { kind: 'set' };
   }
   return { kind: 'unknown' };
@@ -425,10 +446,13 @@ function validate(c: MergedConfig, problems: string[]): void {
 
   const h = c.httpd;
   if (h.bindings.length === 0) problems.push('httpd.bindings: at least one binding is required');
-  h.bindings.forEach((b, i) => intRange(`httpd.bindings[${i}].port`, b.port, 0, 65535));
+  h.bindings.forEach((b, i) => validateBinding(c, b, `httpd.bindings[${i}]`, problems, intRange));
   intRange('httpd.jwt_lifetime', h.jwt_lifetime, 1, 720);
   intRange('httpd.token_validation', h.token_validation, 0, 3);
   intRange('httpd.max_upload_file_size', h.max_upload_file_size, 0);
+  const cors = h.cors;
+  if (cors.options_success_status !== 0)
+    intRange('httpd.cors.options_success_status', cors.options_success_status, 200, 299);
 
   const dp = c.data_provider;
   const driver: string = dp.driver;
@@ -472,6 +496,91 @@ function validate(c: MergedConfig, problems: string[]): void {
         KMS_URLS.filter((u) => u !== '').join(', '),
     );
   }
+}
+
+/** `disabled_login_methods` bits of the REST API: admin token, user token, admin keys, user keys. */
+const REST_LOGIN_METHODS = 16 | 32 | 64 | 128;
+const TLS_VERSIONS = [10, 11, 12, 13];
+
+type IntRange = (path: string, value: number, min: number, max?: number) => void;
+
+/** Checks one `httpd.bindings[]` entry (`path` names it in every message). */
+function validateBinding(
+  c: MergedConfig,
+  b: MergedConfig['httpd']['bindings'][number],
+  path: string,
+  problems: string[],
+  intRange: IntRange,
+): void {
+  intRange(`${path}.port`, b.port, 0, 65535);
+  intRange(`${path}.client_ip_header_depth`, b.client_ip_header_depth, 0);
+  intRange(`${path}.disabled_login_methods`, b.disabled_login_methods, 0, 255);
+  if (b.enable_rest_api && (b.disabled_login_methods & REST_LOGIN_METHODS) === REST_LOGIN_METHODS) {
+    problems.push(
+      `${path}.disabled_login_methods: with the REST API enabled, bits 16, 32, 64 and 128 cannot all be set ` +
+        '(no way left to authenticate)',
+    );
+  }
+  b.proxy_allowed.forEach((entry, j) => {
+    if (!isIpOrCidr(entry))
+      problems.push(`${path}.proxy_allowed[${j}]: not an IP address or CIDR network: ${quote(entry)}`);
+  });
+  if (b.client_ip_proxy_header !== '' && !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(b.client_ip_proxy_header)) {
+    problems.push(
+      `${path}.client_ip_proxy_header: not a valid header name: ${quote(b.client_ip_proxy_header)}`,
+    );
+  }
+  if (!TLS_VERSIONS.includes(b.min_tls_version)) {
+    problems.push(
+      `${path}.min_tls_version: must be one of ${TLS_VERSIONS.join(', ')}, got ${b.min_tls_version}`,
+    );
+  }
+  b.tls_cipher_suites.forEach((name, j) => {
+    if (opensslCipherName(name) === undefined) {
+      problems.push(`${path}.tls_cipher_suites[${j}]: unknown or unsupported cipher suite ${quote(name)}`);
+    }
+  });
+  if (b.enable_https) {
+    const hasOwn = b.certificate_file !== '' || b.certificate_key_file !== '';
+    const cert = hasOwn ? b.certificate_file : c.httpd.certificate_file;
+    const key = hasOwn ? b.certificate_key_file : c.httpd.certificate_key_file;
+    if (cert === '' || key === '') {
+      problems.push(
+        `${path}.enable_https: no certificate: set ${path}.certificate_file and .certificate_key_file, ` +
+          'or httpd.certificate_file and httpd.certificate_key_file',
+      );
+    }
+    if (b.client_auth_type === 1 && c.httpd.ca_certificates.length === 0) {
+      problems.push(`${path}.client_auth_type: 1 needs httpd.ca_certificates to verify client certificates`);
+    }
+  }
+  const sec = b.security;
+  intRange(`${path}.security.sts_seconds`, sec.sts_seconds, 0);
+  if (sec.cache_control !== '' && sec.cache_control !== 'private') {
+    problems.push(`${path}.security.cache_control: must be "" or "private", got ${quote(sec.cache_control)}`);
+  }
+  if (sec.allowed_hosts_are_regex) {
+    sec.allowed_hosts.forEach((pattern, j) => {
+      try {
+        new RegExp(pattern);
+      } catch (err) {
+        problems.push(`${path}.security.allowed_hosts[${j}]: invalid regular expression: ${errorText(err)}`);
+      }
+    });
+  }
+  sec.https_proxy_headers.forEach((header, j) => {
+    if (header.key.trim() === '')
+      problems.push(`${path}.security.https_proxy_headers[${j}].key: must not be empty`);
+  });
+}
+
+/** SFTPGo's `proxy_allowed` entries: an IP, or a CIDR network (v4 or v6). */
+function isIpOrCidr(entry: string): boolean {
+  const match = /^([^/]+)(?:\/(\d{1,3}))?$/.exec(entry.trim());
+  if (!match) return false;
+  const family = isIP(match[1]);
+  if (family === 0) return false;
+  return match[2] === undefined || Number(match[2]) <= (family === 4 ? 32 : 128);
 }
 
 function isPlainObject(value: unknown): value is Tree {

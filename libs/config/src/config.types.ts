@@ -1,9 +1,77 @@
+/** `httpd.bindings[].security`: security headers and host checks (SFTPGo's unrolled/secure options). */
+export interface HttpSecurityConfig {
+  enabled: boolean;
+  /** Host names (with port when not the default) accepted in `Host`; empty = any. */
+  allowed_hosts: string[];
+  allowed_hosts_are_regex: boolean;
+  /** Headers (e.g. `X-Forwarded-Host`) read for the host instead of `Host`, when present. */
+  hosts_proxy_headers: string[];
+  /** Plain HTTP requests are redirected (307) to HTTPS. */
+  https_redirect: boolean;
+  /** Host of the redirect target; "" = the request's host. */
+  https_host: string;
+  /** `{key, value}` pairs: a request carrying one of them is taken as HTTPS (behind a TLS proxy). */
+  https_proxy_headers: { key: string; value: string }[];
+  /** `Strict-Transport-Security` max-age, sent on HTTPS requests only; 0 = none. */
+  sts_seconds: number;
+  sts_include_subdomains: boolean;
+  sts_preload: boolean;
+  content_type_nosniff: boolean;
+  content_security_policy: string;
+  permissions_policy: string;
+  cross_origin_opener_policy: string;
+  /** `private`: `Cache-Control: private` on every response; "" = none. */
+  cache_control: string;
+}
+
 /** One HTTP listener (`httpd.bindings[]`), SFTPGo's key names. */
 export interface HttpBindingConfig {
   /** Interface to listen on; "" = all interfaces; an absolute path = unix socket. */
   address: string;
   port: number;
   enable_rest_api: boolean;
+  /** No web UI here: only counted to skip a binding with everything off, as SFTPGo does. */
+  enable_web_admin: boolean;
+  enable_web_client: boolean;
+  enable_https: boolean;
+  /** Per-binding certificate; else `httpd.certificate_file`/`certificate_key_file`. */
+  certificate_file: string;
+  certificate_key_file: string;
+  /** 10, 11, 12 or 13 (TLS 1.0 .. 1.3). */
+  min_tls_version: number;
+  /** 1: require and verify a client certificate (against `httpd.ca_certificates`); else none. */
+  client_auth_type: number;
+  /** Go cipher suite names (e.g. `TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256`); empty = OpenSSL defaults. */
+  tls_cipher_suites: string[];
+  /** IPs or CIDRs of the proxies whose client IP header is trusted. */
+  proxy_allowed: string[];
+  /** e.g. `X-Forwarded-For`; "" = proxy headers never read. */
+  client_ip_proxy_header: string;
+  /** Position, from the right (0 = rightmost), in a comma-separated client IP header. */
+  client_ip_header_depth: number;
+  /** Bits: 16 admin token, 32 user token, 64 admin API keys, 128 user API keys (1-8: web UI, ignored). */
+  disabled_login_methods: number;
+  security: HttpSecurityConfig;
+}
+
+/** `httpd.cors`: SFTPGo's rs/cors options. */
+export interface HttpCorsConfig {
+  enabled: boolean;
+  /** Origins (`*` = any, one `*` wildcard allowed in an origin); empty = any. */
+  allowed_origins: string[];
+  /** Empty = GET, POST, HEAD. */
+  allowed_methods: string[];
+  /** `*` = any; empty = Accept, Content-Type, X-Requested-With. */
+  allowed_headers: string[];
+  exposed_headers: string[];
+  allow_credentials: boolean;
+  /** Seconds; 0 = no `Access-Control-Max-Age`, < 0 = `0`. */
+  max_age: number;
+  /** Preflights go on to the routes instead of being answered here. */
+  options_passthrough: boolean;
+  /** Status of an answered preflight; 0 = 204. */
+  options_success_status: number;
+  allow_private_network: boolean;
 }
 
 /** The `httpd` section. */
@@ -17,6 +85,14 @@ export interface HttpdConfig {
   token_validation: number;
   /** Bytes; 0 = unlimited. */
   max_upload_file_size: number;
+  /** Default certificate of HTTPS bindings (PEM); relative to the config dir. */
+  certificate_file: string;
+  certificate_key_file: string;
+  /** CA certificates (PEM files) client certificates are verified against. */
+  ca_certificates: string[];
+  /** CRL files (PEM or DER) of those CAs. */
+  ca_revocation_lists: string[];
+  cors: HttpCorsConfig;
 }
 
 /** `data_provider.password_hashing`. */
@@ -92,6 +168,22 @@ export function defaultConfig(): Omit<SftpgoConfig, 'configDir' | 'logLevel' | '
       jwt_lifetime: 20,
       token_validation: 0,
       max_upload_file_size: 0,
+      certificate_file: '',
+      certificate_key_file: '',
+      ca_certificates: [],
+      ca_revocation_lists: [],
+      cors: {
+        enabled: false,
+        allowed_origins: [],
+        allowed_methods: [],
+        allowed_headers: [],
+        exposed_headers: [],
+        allow_credentials: false,
+        max_age: 0,
+        options_passthrough: false,
+        options_success_status: 0,
+        allow_private_network: false,
+      },
     },
     data_provider: {
       driver: 'sqlite',
@@ -124,5 +216,38 @@ export function defaultConfig(): Omit<SftpgoConfig, 'configDir' | 'logLevel' | '
 
 /** Defaults of one binding (also used when an env index appends a binding). */
 export function defaultBinding(): HttpBindingConfig {
-  return { address: '', port: 8080, enable_rest_api: true };
+  return {
+    address: '',
+    port: 8080,
+    enable_rest_api: true,
+    enable_web_admin: true,
+    enable_web_client: true,
+    enable_https: false,
+    certificate_file: '',
+    certificate_key_file: '',
+    min_tls_version: 12,
+    client_auth_type: 0,
+    tls_cipher_suites: [],
+    proxy_allowed: [],
+    client_ip_proxy_header: '',
+    client_ip_header_depth: 0,
+    disabled_login_methods: 0,
+    security: {
+      enabled: false,
+      allowed_hosts: [],
+      allowed_hosts_are_regex: false,
+      hosts_proxy_headers: [],
+      https_redirect: false,
+      https_host: '',
+      https_proxy_headers: [],
+      sts_seconds: 0,
+      sts_include_subdomains: false,
+      sts_preload: false,
+      content_type_nosniff: false,
+      content_security_policy: '',
+      permissions_policy: '',
+      cross_origin_opener_policy: '',
+      cache_control: '',
+    },
+  };
 }

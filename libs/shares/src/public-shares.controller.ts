@@ -1,4 +1,4 @@
-import { ApiResponseDto, Public, StreamBody } from '@app/common';
+import { ApiResponseDto, clientIp, Public, StreamBody } from '@app/common';
 import { DirEntryDto, type FileResponse, type MessageResponse } from '@app/files';
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
@@ -19,7 +19,7 @@ type QueryValue = string | string[] | undefined;
 const first = (value: QueryValue): string | undefined => (Array.isArray(value) ? value[0] : value);
 
 const shareRequest = (request: FastifyRequest): PublicShareRequest => ({
-  ip: request.ip,
+  ip: clientIp(request),
   headers: request.headers,
 });
 

@@ -28,6 +28,7 @@ import { SharesRepository } from './shares.repository';
 
 /** What a public share request carries besides its parameters. */
 export interface PublicShareRequest {
+  /** The client IP (`clientIp`: proxy headers honoured per binding). */
   ip: string | undefined;
   headers: IncomingHttpHeaders;
 }

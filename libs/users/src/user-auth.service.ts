@@ -27,6 +27,8 @@ export interface UserAuthState {
   deniedIp: string[];
   allowApiKeyAuth: boolean;
   mustChangePassword: boolean;
+  /** `filters.tls_username`: `CommonName` binds the user to client certificates with that CN. */
+  tlsUsername: string;
 }
 
 // SFTPGo saves last_login at most once every 10 minutes.
@@ -65,6 +67,7 @@ function toAuthState(user: EffectiveUser, now: number): UserAuthState {
     deniedIp: filters.denied_ip ?? [],
     allowApiKeyAuth: filters.allow_api_key_auth ?? false,
     mustChangePassword: mustChangePassword(user, now),
+    tlsUsername: filters.tls_username ?? '',
   };
 }
 

@@ -1,6 +1,6 @@
-import { ApiResponseDto, Authenticated, CurrentPrincipal, normalizeIp, type Principal } from '@app/common';
+import { ApiResponseDto, Authenticated, ClientIp, CurrentPrincipal, type Principal } from '@app/common';
 import { PwdChangeDto } from '@app/admins';
-import { Body, Controller, Get, Ip, Put } from '@nestjs/common';
+import { Body, Controller, Get, Put } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { UserProfileDto } from './dto/user-profile.dto';
 import { UserSelfService } from './user-self.service';
@@ -37,8 +37,8 @@ export class UserSelfController {
   changePassword(
     @CurrentPrincipal() principal: Principal,
     @Body() body: PwdChangeDto,
-    @Ip() ip: string,
+    @ClientIp() ip: string,
   ): Promise<ApiResponseDto> {
-    return this.self.changePassword(principal, body, normalizeIp(ip));
+    return this.self.changePassword(principal, body, ip);
   }
 }

@@ -5,11 +5,13 @@ import {
   AuthFailures,
   BadRequestError,
   ForbiddenError,
+  clientCertificateName,
+  clientIp,
   ipInCidrs,
-  normalizeIp,
   nowMs,
   PasswordHasher,
   type Principal,
+  tlsUsernameProblem,
   UnauthorizedError,
 } from '@app/common';
 import { passwordLoginProblem, UserAuthService, userLoginProblem } from '@app/users';
@@ -64,7 +66,7 @@ export class ApiKeyAuthenticator {
   }
 
   async authenticate(audience: ApiAudience, value: string, request: TokenRequest): Promise<Principal> {
-    const ip = normalizeIp(request.ip);
+    const ip = clientIp(request);
     const refuse = (error: ApiError, reason: string, username?: string): ApiError => {
       this.failures.report({ ip, credential: 'api_key', username, reason });
       return error;
@@ -85,7 +87,9 @@ export class ApiKeyAuthenticator {
     // A bound key always acts as its account: a suffix is ignored.
     const username = (audience === 'admin' ? key.admin : key.user) || presented.username;
     const principal =
-      audience === 'admin' ? await this.asAdmin(username, ip) : await this.asUser(username, ip);
+      audience === 'admin'
+        ? await this.asAdmin(username, ip)
+        : await this.asUser(username, ip, clientCertificateName(request));
     if (principal === ACCOUNT_MISSING && (key.admin || key.user)) {
       // A bound account that is gone took its keys with it (cascade): read the key again.
       this.keys.forget(key.keyId);
@@ -128,13 +132,19 @@ export class ApiKeyAuthenticator {
   }
 
   /** The user a key acts as (groups merged, so `allow_api_key_auth` may come from a group), or why it cannot. */
-  private async asUser(username: string, ip: string): Promise<Principal | string> {
+  private async asUser(
+    username: string,
+    ip: string,
+    certificateName: string | undefined,
+  ): Promise<Principal | string> {
     if (!username) return 'a generic key needs a username suffix';
     const user = await this.users.authState(username);
     if (!user) return ACCOUNT_MISSING;
     if (!user.allowApiKeyAuth) return `user "${username}" does not allow API key authentication`;
     const problem = userLoginProblem(user, ip) ?? passwordLoginProblem(user);
     if (problem) return problem;
+    const certificateProblem = tlsUsernameProblem(certificateName, user.username, user.tlsUsername);
+    if (certificateProblem) throw new ForbiddenError(certificateProblem);
     return {
       kind: 'user',
       username: user.username,

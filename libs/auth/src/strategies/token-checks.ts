@@ -1,4 +1,4 @@
-import { normalizeIp, UnauthorizedError } from '@app/common';
+import { type AnyRequest, clientIp, UnauthorizedError } from '@app/common';
 import type { SftpgoConfig } from '@app/config';
 import { PassportStrategy } from '@nestjs/passport';
 import { Passport } from 'passport';
@@ -39,11 +39,8 @@ export function bearerStrategyOptions(tokens: TokenService): StrategyOptionsWith
 /** `httpd.token_validation` bits. */
 export const TokenValidation = { NoIpBinding: 1, CheckSignature: 2 } as const;
 
-/** The request fields the token checks read. */
-export interface TokenRequest {
-  ip: string;
-  headers: Record<string, string | string[] | undefined>;
-}
+/** The request the token checks read (a Fastify request: its headers, and its Node request for the client IP). */
+export type TokenRequest = AnyRequest & { headers: Record<string, string | string[] | undefined> };
 
 /** A token that passed the envelope checks: its hash, expiry and the client IP. */
 export interface CheckedToken {
@@ -85,7 +82,7 @@ export function checkTokenEnvelope(
   if (revocations.isRevoked(hash)) throw noLongerValid();
   const audiences = Array.isArray(claims.aud) ? claims.aud : [claims.aud];
   if (!audiences.includes(audience)) throw new UnauthorizedError('', 'Your token audience is not valid');
-  const ip = normalizeIp(request.ip);
+  const ip = clientIp(request);
   if (!(config.httpd.token_validation & TokenValidation.NoIpBinding) && !audiences.includes(ip)) {
     throw new UnauthorizedError('', 'Your token is not valid');
   }

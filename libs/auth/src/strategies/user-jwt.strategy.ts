@@ -1,4 +1,4 @@
-import type { Principal } from '@app/common';
+import { clientCertificateName, ForbiddenError, type Principal, tlsUsernameProblem } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { UserAuthService, userLoginProblem } from '@app/users';
 import { Injectable } from '@nestjs/common';
@@ -38,6 +38,13 @@ export class UserJwtStrategy extends BearerTokenStrategy(USER_JWT) {
     if (!state || userLoginProblem(state, token.ip) || !tokenMatchesState(claims, state, this.config)) {
       return refuseToken(token, this.revocations);
     }
+    // A certificate problem is this connection's, not the token's: refused without revoking it.
+    const certificateProblem = tlsUsernameProblem(
+      clientCertificateName(request),
+      state.username,
+      state.tlsUsername,
+    );
+    if (certificateProblem) throw new ForbiddenError(certificateProblem);
     return {
       kind: 'user',
       username: state.username,
