@@ -10,6 +10,7 @@ import { FolderEntity, FoldersModule } from '@app/folders';
 import { GroupEntity, GroupFolderMappingEntity, GroupsModule } from '@app/groups';
 import { KmsModule } from '@app/kms';
 import { RoleEntity, RolesModule } from '@app/roles';
+import { DefenderEventEntity, DefenderHostEntity, IpListEntryEntity, SecurityModule } from '@app/security';
 import { ShareEntity, SharesModule } from '@app/shares';
 import { StorageModule } from '@app/storage';
 import { UserEntity, UserFolderMappingEntity, UserGroupMappingEntity, UsersModule } from '@app/users';
@@ -32,6 +33,9 @@ const ENTITIES = [
   UserGroupMappingEntity,
   ApiKeyEntity,
   ShareEntity,
+  IpListEntryEntity,
+  DefenderHostEntity,
+  DefenderEventEntity,
 ];
 
 /** The application: configuration, logging, data provider, auth and the domain modules. */
@@ -57,6 +61,7 @@ export class AppModule {
         MaintenanceModule,
         FilesModule,
         SharesModule,
+        SecurityModule,
       ],
       providers: [
         { provide: APP_FILTER, useFactory: () => new ApiExceptionFilter([translateDatabaseError]) },

@@ -2,7 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { extname, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { loadAll } from 'js-yaml';
-import { defaultBinding, defaultConfig, SftpgoConfig } from './config.types';
+import { defaultBinding, defaultConfig, defaultRateLimiter, SftpgoConfig } from './config.types';
 import { opensslCipherName } from './tls-ciphers';
 
 /** Thrown when the configuration cannot be loaded or is invalid; `problems` holds one entry per issue. */
@@ -56,6 +56,7 @@ const CONFIG_FILE_NAMES = ['sftpgo.json', 'sftpgo.yaml', 'sftpgo.yml'];
  */
 const OBJECT_LISTS: Readonly<Record<string, () => Tree>> = {
   'httpd.bindings': () => ({ ...defaultBinding() }),
+  'common.rate_limiters': () => ({ ...defaultRateLimiter() }),
   'httpd.bindings[].security.https_proxy_headers': () => ({ key: '', value: '' }),
 };
 

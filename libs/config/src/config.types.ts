@@ -138,10 +138,59 @@ export interface KmsConfig {
   secrets: KmsSecretsConfig;
 }
 
+/** `common.defender`: auto-blocking of hosts that keep failing to authenticate (SFTPGo's keys and defaults). */
+export interface DefenderConfig {
+  enabled: boolean;
+  /** `memory` (this instance) or `provider` (bans shared through the database). */
+  driver: 'memory' | 'provider';
+  /** Minutes. */
+  ban_time: number;
+  /** Percent of `ban_time` added on each request from a banned host. */
+  ban_time_increment: number;
+  threshold: number;
+  /** Unknown user. */
+  score_invalid: number;
+  /** Existing user, wrong credentials. */
+  score_valid: number;
+  score_limit_exceeded: number;
+  score_no_auth: number;
+  /** Minutes. */
+  observation_time: number;
+  entries_soft_limit: number;
+  entries_hard_limit: number;
+  /** Milliseconds to wait before answering a login: after a success, after a failure. */
+  login_delay: { success: number; password_failed: number };
+}
+
+/** One `common.rate_limiters[]` entry (token bucket). */
+export interface RateLimiterConfig {
+  /** Requests per `period`; 0 disables the limiter. */
+  average: number;
+  /** Milliseconds. */
+  period: number;
+  burst: number;
+  /** 1 global, 2 per source IP. */
+  type: number;
+  /** Subset of SSH, FTP, DAV, HTTP; only HTTP concerns this server. */
+  protocols: string[];
+  generate_defender_events: boolean;
+  entries_soft_limit: number;
+  entries_hard_limit: number;
+}
+
 /** The `common` section (the keys this server uses). */
 export interface CommonConfig {
   /** Minimum entropy (bits) of a Plain encryption secret (crypt passphrase, S3 SSE-C key); 0 disables. */
   secret_min_entropy: number;
+  defender: DefenderConfig;
+  rate_limiters: RateLimiterConfig[];
+  /** 1: only addresses on the allow list (IP list type 1) may connect. */
+  allowlist_status: number;
+  /**
+   * Beyond SFTPGo: a Redis URL (`redis://host:6379/0`) where the rate limiters keep their buckets, so
+   * several instances share one limit; "" keeps them in this process.
+   */
+  rate_limiters_redis_url: string;
 }
 
 /** The whole configuration as the server uses it (file + env, validated, paths resolved). */
@@ -207,10 +256,42 @@ export function defaultConfig(): Omit<SftpgoConfig, 'configDir' | 'logLevel' | '
     },
     common: {
       secret_min_entropy: 80,
+      defender: {
+        enabled: false,
+        driver: 'memory',
+        ban_time: 30,
+        ban_time_increment: 50,
+        threshold: 15,
+        score_invalid: 2,
+        score_valid: 1,
+        score_limit_exceeded: 3,
+        score_no_auth: 0,
+        observation_time: 30,
+        entries_soft_limit: 100,
+        entries_hard_limit: 150,
+        login_delay: { success: 0, password_failed: 1000 },
+      },
+      rate_limiters: [defaultRateLimiter()],
+      allowlist_status: 0,
+      rate_limiters_redis_url: '',
     },
     kms: {
       secrets: { url: '', master_key: '', master_key_path: '' },
     },
+  };
+}
+
+/** Defaults of one rate limiter (SFTPGo's: disabled, per source, all protocols). */
+export function defaultRateLimiter(): RateLimiterConfig {
+  return {
+    average: 0,
+    period: 1000,
+    burst: 1,
+    type: 2,
+    protocols: ['SSH', 'FTP', 'DAV', 'HTTP'],
+    generate_defender_events: false,
+    entries_soft_limit: 100,
+    entries_hard_limit: 150,
   };
 }
 

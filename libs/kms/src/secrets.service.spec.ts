@@ -30,7 +30,7 @@ function config(
     configDir,
     logLevel: 'silent',
     defaultAdmin: { username: '', password: '' },
-    common: { secret_min_entropy: minEntropy },
+    common: { ...base.common, secret_min_entropy: minEntropy },
     kms: { secrets: { ...base.kms.secrets, ...secrets } },
   };
 }

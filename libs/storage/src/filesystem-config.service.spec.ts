@@ -21,7 +21,7 @@ function config(minEntropy = 80): SftpgoConfig {
     configDir,
     logLevel: 'silent',
     defaultAdmin: { username: '', password: '' },
-    common: { secret_min_entropy: minEntropy },
+    common: { ...base.common, secret_min_entropy: minEntropy },
     kms: { secrets: { ...base.kms.secrets, master_key: 'storage spec key' } },
   };
 }

@@ -11,12 +11,15 @@ import { ApiKeys1764403200000 as SqliteApiKeys } from './sqlite/1764403200000-ap
 import { Shares1764489600000 as MysqlShares } from './mysql/1764489600000-shares';
 import { Shares1764489600000 as PostgresShares } from './postgres/1764489600000-shares';
 import { Shares1764489600000 as SqliteShares } from './sqlite/1764489600000-shares';
+import { Security1764576000000 as MysqlSecurity } from './mysql/1764576000000-security';
+import { Security1764576000000 as PostgresSecurity } from './postgres/1764576000000-security';
+import { Security1764576000000 as SqliteSecurity } from './sqlite/1764576000000-security';
 
 type MigrationClass = new () => MigrationInterface;
 
 /** The committed migrations of each driver family, oldest first. */
 export const MIGRATIONS: Record<'sqlite' | 'mysql' | 'postgresql', MigrationClass[]> = {
-  sqlite: [SqliteInitial, SqliteAdminApi, SqliteApiKeys, SqliteShares],
-  mysql: [MysqlInitial, MysqlAdminApi, MysqlApiKeys, MysqlShares],
-  postgresql: [PostgresInitial, PostgresAdminApi, PostgresApiKeys, PostgresShares],
+  sqlite: [SqliteInitial, SqliteAdminApi, SqliteApiKeys, SqliteShares, SqliteSecurity],
+  mysql: [MysqlInitial, MysqlAdminApi, MysqlApiKeys, MysqlShares, MysqlSecurity],
+  postgresql: [PostgresInitial, PostgresAdminApi, PostgresApiKeys, PostgresShares, PostgresSecurity],
 };
