@@ -3,7 +3,7 @@ import { request as httpsRequest } from 'node:https';
 import { join } from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { createTestPki, type TestPki } from './support/certs';
-import { send, type TestResponse } from './support/http-client';
+import { readResponse, requestHeaders, send, type TestResponse } from './support/http-client';
 import { createTestDatabase, type TestDatabase } from './support/test-db';
 import { ADMIN, freePort, startTestServer, type TestServer } from './support/test-server';
 import { jsonBody, userPassword } from './support/user-fixtures';
@@ -34,11 +34,7 @@ describe('HTTPS bindings and client certificates', () => {
   let adminToken: string;
 
   function tlsSend(path: string, options: TlsRequest = {}): Promise<TlsResponse> {
-    const headers: Record<string, string> = { ...options.headers };
-    if (options.bearer) headers.authorization = `Bearer ${options.bearer}`;
-    if (options.basic) {
-      headers.authorization = `Basic ${Buffer.from(`${options.basic.username}:${options.basic.password}`).toString('base64')}`;
-    }
+    const headers = requestHeaders(options);
     const client = options.client ? pki.issued(options.client) : undefined;
     return new Promise((resolve, reject) => {
       const req = httpsRequest(
@@ -58,21 +54,7 @@ describe('HTTPS bindings and client certificates', () => {
           const serverCertificateCn = String(
             (res.socket as TLSSocket).getPeerCertificate().subject?.CN ?? '',
           );
-          const chunks: Buffer[] = [];
-          res.on('data', (chunk: Buffer) => chunks.push(chunk));
-          res.on('error', reject);
-          res.on('end', () => {
-            const raw = Buffer.concat(chunks);
-            const text = raw.toString('utf8');
-            resolve({
-              status: res.statusCode ?? 0,
-              headers: res.headers,
-              text,
-              raw,
-              json: <T>() => JSON.parse(text) as T,
-              serverCertificateCn,
-            });
-          });
+          readResponse(res).then((response) => resolve({ ...response, serverCertificateCn }), reject);
         },
       );
       req.on('error', reject);

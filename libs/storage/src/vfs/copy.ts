@@ -66,6 +66,14 @@ async function copyFile(src: Filesystem, from: string, dst: Filesystem, to: stri
     await src.copyFile(from, to);
     return;
   }
+  await streamFile(src, from, dst, to);
+}
+
+/**
+ * Streams the bytes of file `from` of `src` into an atomic write of `to` on `dst`, committed only when
+ * complete (a failure leaves the target as it was). No checks: callers decide what may be copied.
+ */
+export async function streamFile(src: Filesystem, from: string, dst: Filesystem, to: string): Promise<void> {
   const input = await src.createReadStream(from);
   let write;
   try {

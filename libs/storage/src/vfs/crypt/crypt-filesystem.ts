@@ -6,9 +6,9 @@
  * computed from the on-disk size; reads decrypt only the packages a range needs.
  */
 import { Readable, Writable } from 'node:stream';
-import { finished, pipeline } from 'node:stream/promises';
+import { finished } from 'node:stream/promises';
 import { canonicalizeVirtualPath } from '../canonical-path';
-import { copyTree } from '../copy';
+import { copyTree, streamFile } from '../copy';
 import type { AtomicWrite, AtomicWriteOptions, ByteRange, FileInfo, Filesystem } from '../filesystem';
 import { FsError, FsTooLargeError, FsTypeError, InvalidMountError, toFsError } from '../fs-errors';
 import { LocalFilesystem } from '../local-filesystem';
@@ -166,19 +166,9 @@ export class CryptFilesystem implements Filesystem {
    * which travels with them, so the copy decrypts as the source does (and fails as a bad source would).
    */
   async copyFile(from: string, to: string): Promise<void> {
-    const input = await this.local.createReadStream(from);
-    let write: AtomicWrite;
     try {
-      write = await this.local.createAtomicWrite(to);
+      await streamFile(this.local, from, this.local, to);
     } catch (err) {
-      input.destroy();
-      throw err;
-    }
-    try {
-      await pipeline(input, write.stream);
-      await write.commit();
-    } catch (err) {
-      await write.abort();
       throw toFsError(err, canonicalizeVirtualPath(to));
     }
   }
