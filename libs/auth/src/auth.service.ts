@@ -33,14 +33,21 @@ export class AuthService {
     const ip = peer.ip;
     const admin = await this.admins.checkCredentials(credentials.username, credentials.password, ip);
     if (!admin) {
-      this.failures.report({
+      // As SFTPGo: an empty user name or password is no login attempt (no defender event).
+      const tried = credentials.username !== '' && credentials.password.trim() !== '';
+      const known =
+        tried &&
+        (await this.admins.authState(this.admins.normalizeUsername(credentials.username))) !== undefined;
+      await this.failures.report({
         ip,
         credential: 'basic',
         username: credentials.username,
         reason: 'invalid credentials for an admin token',
+        kind: tried ? (known ? 'LoginFailed' : 'UserNotFound') : undefined,
       });
       throw new UnauthorizedError('invalid credentials', 'Unauthorized', BASIC_CHALLENGE);
     }
+    await this.failures.succeeded(ip);
     const filters = admin.filters;
     return this.tokens.issue(
       {
@@ -68,19 +75,40 @@ export class AuthService {
       throw new UnauthorizedError('', 'Unauthorized', BASIC_CHALLENGE);
     }
     const ip = peer.ip;
-    const user = await this.users.checkCredentials(credentials.username, credentials.password, ip);
-    if (!user) {
+    const denied = (reason: string) =>
       this.failures.report({
         ip,
         credential: 'basic',
         username: credentials.username,
+        reason,
+        kind: 'LoginFailed',
+      });
+    let user: Awaited<ReturnType<UserAuthService['checkCredentials']>>;
+    try {
+      user = await this.users.checkCredentials(credentials.username, credentials.password, ip);
+    } catch (err) {
+      // Right password, but HTTP, password login or this IP denied: SFTPGo counts a failed login.
+      if (err instanceof ForbiddenError) await denied(err.message);
+      throw err;
+    }
+    if (!user) {
+      const known = (await this.users.authState(credentials.username)) !== undefined;
+      await this.failures.report({
+        ip,
+        credential: 'basic',
+        username: credentials.username,
         reason: 'invalid credentials for a user token',
+        kind: known ? 'LoginFailed' : 'UserNotFound',
       });
       throw new UnauthorizedError('invalid credentials', 'Unauthorized', BASIC_CHALLENGE);
     }
     const state = this.users.stateOf(user);
     const certificateProblem = tlsUsernameProblem(peer.certificateName, user.username, state.tlsUsername);
-    if (certificateProblem) throw new ForbiddenError(certificateProblem);
+    if (certificateProblem) {
+      await denied(certificateProblem);
+      throw new ForbiddenError(certificateProblem);
+    }
+    await this.failures.succeeded(ip);
     return this.tokens.issue(
       {
         username: user.username,

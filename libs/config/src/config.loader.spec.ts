@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { coerceEnvValue, ConfigError, loadConfig, LoadedConfig } from './config.loader';
-import { defaultBinding, defaultConfig } from './config.types';
+import { defaultBinding, defaultConfig, defaultRateLimiter } from './config.types';
 
 const dirs: string[] = [];
 
@@ -502,8 +502,8 @@ describe('loadConfig', () => {
       const dir = tempDir({
         'sftpgo.json': json({
           common: {
-            defender: { enabled: true, login_delay: { success: 0 } },
-            rate_limiters: [{ average: 1 }],
+            idle_timeout: 15,
+            upload_mode: 1,
           },
           sftpd: { bindings: [{ port: 2022 }] },
           httpd: {
@@ -515,8 +515,8 @@ describe('loadConfig', () => {
       });
       const { warnings } = load(dir);
       expect(warnings).toEqual([
-        'unknown configuration key "common.defender" ignored',
-        'unknown configuration key "common.rate_limiters" ignored',
+        'unknown configuration key "common.idle_timeout" ignored',
+        'unknown configuration key "common.upload_mode" ignored',
         'unknown configuration key "sftpd" ignored',
         'unknown configuration key "httpd.setup" ignored',
         'unknown configuration key "httpd.bindings[0].render_openapi" ignored',
@@ -530,7 +530,7 @@ describe('loadConfig', () => {
         SFTPGO_HTTPD__SETUP__INSTALLATION_CODE: '1',
         SFTPGO_DATA_PROVIDER__TRACK_QUOTA: '2',
         SFTPGO_DATA_PROVIDER__PASSWORD_HASHING: 'x', // an object, not a leaf
-        SFTPGO_COMMON__DEFENDER__ENABLED: 'true',
+        SFTPGO_COMMON__IDLE_TIMEOUT: '5',
         SFTPGO_SFTPD__BINDINGS__0__PORT: '2022',
         SFTPGO_DEFAULT_ADMIN_USERNAME: 'admin',
         SFTPGO_DEFAULT_ADMIN_PASSWORD: 'password',
@@ -539,7 +539,7 @@ describe('loadConfig', () => {
       });
       // `common` is supported (secret_min_entropy), so its unknown keys are reported; `sftpd` is not.
       expect(warnings).toHaveLength(4);
-      expect(warnings[0]).toContain('SFTPGO_COMMON__DEFENDER__ENABLED');
+      expect(warnings[0]).toContain('SFTPGO_COMMON__IDLE_TIMEOUT');
       expect(warnings[1]).toContain('SFTPGO_DATA_PROVIDER__PASSWORD_HASHING');
       expect(warnings[2]).toContain('SFTPGO_DATA_PROVIDER__TRACK_QUOTA');
       expect(warnings[3]).toContain('SFTPGO_HTTPD__SETUP__INSTALLATION_CODE');
@@ -659,7 +659,15 @@ describe('loadConfig', () => {
   describe('common and kms sections', () => {
     it('defaults to SFTPGo values', () => {
       const { config } = load(tempDir());
-      expect(config.common).toEqual({ secret_min_entropy: 80 });
+      expect(config.common).toEqual(defaultConfig().common);
+      expect(config.common.secret_min_entropy).toBe(80);
+      expect(config.common.defender).toMatchObject({
+        enabled: false,
+        driver: 'memory',
+        threshold: 15,
+        ban_time: 30,
+      });
+      expect(config.common.rate_limiters).toEqual([defaultRateLimiter()]);
       expect(config.kms).toEqual({ secrets: { url: '', master_key: '', master_key_path: '' } });
     });
 
@@ -683,6 +691,33 @@ describe('loadConfig', () => {
       expect(fromEnv.kms.secrets.url).toBe('builtin://');
       const absolute = load(tempDir(), { SFTPGO_KMS__SECRETS__MASTER_KEY_PATH: '/etc/sftpgo/master.key' });
       expect(absolute.config.kms.secrets.master_key_path).toBe('/etc/sftpgo/master.key');
+    });
+
+    it('reads the defender and the rate limiters from the file and env; an appended limiter gets defaults', () => {
+      const dir = tempDir({
+        'sftpgo.json': json({
+          common: {
+            defender: { enabled: true, driver: 'provider', login_delay: { success: 10 } },
+            allowlist_status: 1,
+          },
+        }),
+      });
+      const { config } = load(dir, {
+        SFTPGO_COMMON__RATE_LIMITERS__0__AVERAGE: '100',
+        SFTPGO_COMMON__RATE_LIMITERS__1__TYPE: '1',
+        SFTPGO_COMMON__RATE_LIMITERS_REDIS_URL: 'redis://127.0.0.1:6379/2',
+      });
+      expect(config.common.defender).toMatchObject({
+        enabled: true,
+        driver: 'provider',
+        login_delay: { success: 10, password_failed: 1000 },
+      });
+      expect(config.common.allowlist_status).toBe(1);
+      expect(config.common.rate_limiters).toEqual([
+        { ...defaultRateLimiter(), average: 100 },
+        { ...defaultRateLimiter(), type: 1 },
+      ]);
+      expect(config.common.rate_limiters_redis_url).toBe('redis://127.0.0.1:6379/2');
     });
 
     it('rejects a negative entropy and unsupported KMS URLs, naming the key', () => {

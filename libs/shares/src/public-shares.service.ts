@@ -231,11 +231,17 @@ export class PublicSharesService {
       }
       // Only the password counts; the user name is ignored (SFTPGo).
       if (!(await this.hasher.verify(credentials.password, share.password))) {
-        this.failures.report({ ip, credential: 'basic', reason: `share password (share ${share.shareId})` });
+        await this.failures.report({
+          ip,
+          credential: 'basic',
+          reason: `share password (share ${share.shareId})`,
+          kind: 'LoginFailed',
+        });
         throw new UnauthorizedError('invalid credentials', 'Unauthorized', {
           'www-authenticate': BASIC_REALM,
         });
       }
+      await this.failures.succeeded(ip);
     }
     const ctx = await this.files.userContextByName(username);
     if (!ctx) throw new NotFoundError();

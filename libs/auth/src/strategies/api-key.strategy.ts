@@ -3,6 +3,7 @@ import { ApiKeyScope, ApiKeysService, parsePresentedKey, verifySecret } from '@a
 import {
   type ApiError,
   AuthFailures,
+  type AuthFailureKind,
   BadRequestError,
   ForbiddenError,
   clientCertificateName,
@@ -67,22 +68,47 @@ export class ApiKeyAuthenticator {
 
   async authenticate(audience: ApiAudience, value: string, request: TokenRequest): Promise<Principal> {
     const ip = clientIp(request);
-    const refuse = (error: ApiError, reason: string, username?: string): ApiError => {
-      this.failures.report({ ip, credential: 'api_key', username, reason });
+    // Reported (and, with the defender on, delayed) before the refusal is thrown.
+    const refuse = async (
+      error: ApiError,
+      reason: string,
+      kind: AuthFailureKind | undefined,
+      username?: string,
+    ): Promise<ApiError> => {
+      await this.failures.report({ ip, credential: 'api_key', username, reason, kind });
       return error;
     };
     const presented = parsePresentedKey(value);
-    if (!presented) throw refuse(new BadRequestError(NOT_VALID), 'malformed API key');
+    // As SFTPGo, a malformed key is no login attempt: logged, not scored.
+    if (!presented) throw await refuse(new BadRequestError(NOT_VALID), 'malformed API key', undefined);
     const key = await this.keys.authState(presented.keyId);
-    if (!key) throw refuse(new BadRequestError(NOT_VALID), `unknown API key id "${presented.keyId}"`);
+    if (!key) {
+      throw await refuse(
+        new BadRequestError(NOT_VALID),
+        `unknown API key id "${presented.keyId}"`,
+        'UserNotFound',
+      );
+    }
     if (key.scope !== (audience === 'admin' ? ApiKeyScope.Admin : ApiKeyScope.User)) {
-      throw refuse(new ForbiddenError(WRONG_SCOPE, ''), `API key ${key.keyId} has the wrong scope`);
+      throw await refuse(
+        new ForbiddenError(WRONG_SCOPE, ''),
+        `API key ${key.keyId} has the wrong scope`,
+        'LoginFailed',
+      );
     }
     if (key.expiresAt > 0 && key.expiresAt < nowMs()) {
-      throw refuse(new UnauthorizedError(NOT_AUTHENTICATED, ''), `API key ${key.keyId} is expired`);
+      throw await refuse(
+        new UnauthorizedError(NOT_AUTHENTICATED, ''),
+        `API key ${key.keyId} is expired`,
+        'LoginFailed',
+      );
     }
     if (!(await verifySecret(this.hasher, key.keyId, presented.secret, key.hash))) {
-      throw refuse(new UnauthorizedError(NOT_AUTHENTICATED, ''), `wrong secret for API key ${key.keyId}`);
+      throw await refuse(
+        new UnauthorizedError(NOT_AUTHENTICATED, ''),
+        `wrong secret for API key ${key.keyId}`,
+        'LoginFailed',
+      );
     }
     // A bound key always acts as its account: a suffix is ignored.
     const username = (audience === 'admin' ? key.admin : key.user) || presented.username;
@@ -94,16 +120,21 @@ export class ApiKeyAuthenticator {
       // A bound account that is gone took its keys with it (cascade): read the key again.
       this.keys.forget(key.keyId);
       if (!(await this.keys.authState(key.keyId))) {
-        throw refuse(new BadRequestError(NOT_VALID), `API key ${key.keyId} was deleted with its account`);
+        throw await refuse(
+          new BadRequestError(NOT_VALID),
+          `API key ${key.keyId} was deleted with its account`,
+          'UserNotFound',
+        );
       }
     }
     if (typeof principal === 'string') {
-      throw refuse(
+      throw await refuse(
         new UnauthorizedError(
           `the ${audience} associated with the provided api key cannot be authenticated`,
           '',
         ),
         `API key ${key.keyId}: ${principal}`,
+        principal === ACCOUNT_MISSING ? 'UserNotFound' : 'LoginFailed',
         username || undefined,
       );
     }

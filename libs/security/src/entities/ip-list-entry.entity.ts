@@ -9,6 +9,7 @@ import { Column, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 @Entity({ name: 'ip_lists' })
 @Index('ip_lists_type_ipornet_idx', ['type', 'ipornet'], { unique: true })
 @Index('ip_lists_range_idx', ['type', 'first', 'last'])
+@Index('ip_lists_updated_at_idx', ['type', 'updatedAt'])
 export class IpListEntryEntity {
   @PrimaryGeneratedColumn()
   id: number;

@@ -21,7 +21,8 @@ export class Security1764576000000 implements MigrationInterface {
       \`created_at\` bigint NOT NULL,
       \`updated_at\` bigint NOT NULL,
       UNIQUE KEY \`ip_lists_type_ipornet_idx\` (\`type\`, \`ipornet\`),
-      KEY \`ip_lists_range_idx\` (\`type\`, \`first\`, \`last\`)) ${TABLE}`);
+      KEY \`ip_lists_range_idx\` (\`type\`, \`first\`, \`last\`),
+      KEY \`ip_lists_updated_at_idx\` (\`type\`, \`updated_at\`)) ${TABLE}`);
     await q.query(`CREATE TABLE \`defender_hosts\` (
       \`id\` int NOT NULL AUTO_INCREMENT PRIMARY KEY,
       \`ip\` varchar(50) NOT NULL UNIQUE,

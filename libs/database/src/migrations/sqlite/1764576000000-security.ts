@@ -19,6 +19,7 @@ export class Security1764576000000 implements MigrationInterface {
       "updated_at" bigint NOT NULL)`);
     await q.query(`CREATE UNIQUE INDEX "ip_lists_type_ipornet_idx" ON "ip_lists" ("type", "ipornet")`);
     await q.query(`CREATE INDEX "ip_lists_range_idx" ON "ip_lists" ("type", "first", "last")`);
+    await q.query(`CREATE INDEX "ip_lists_updated_at_idx" ON "ip_lists" ("type", "updated_at")`);
     await q.query(`CREATE TABLE "defender_hosts" (
       "id" integer PRIMARY KEY AUTOINCREMENT NOT NULL,
       "ip" varchar(50) NOT NULL UNIQUE,
