@@ -218,15 +218,15 @@ describe('HTTP edge: bindings, client IP, limits, CORS, security headers', () =>
   });
 
   describe('header and body limits', () => {
-    // SFTPGo decodes JSON through a 1 MiB MaxBytesReader and answers any decoding failure with 400.
-    it('refuses a JSON body over 1 MiB (400, as SFTPGo) and reads one just under it', async () => {
+    // SFTPGo decodes JSON through a 1 MiB MaxBytesReader (and answers 400); 413 here says what to fix.
+    it('refuses a JSON body over 1 MiB with 413 and reads one just under it', async () => {
       const res = await app.request('/api/v2/users', {
         method: 'POST',
         bearer: adminToken,
         ...jsonBody({ username: 'big', description: 'x'.repeat(1024 * 1024 + 10) }),
       });
       expect(result(res)).toEqual({
-        status: 400,
+        status: 413,
         body: { error: 'http: request body too large', message: '' },
       });
       const under = await app.request('/api/v2/users', {

@@ -162,13 +162,13 @@ describe('ApiExceptionFilter', () => {
       expect(out.body).toEqual({ error: 'x', message: '' });
     });
 
-    it('turns a too large body (413) into 400, as SFTPGo does', () => {
+    it('keeps a too large body a 413 (SFTPGo says 400), with the error text', () => {
       const out = run({
         statusCode: 413,
         code: 'FST_ERR_CTP_BODY_TOO_LARGE',
         message: 'Request body is too large',
       });
-      expect(out.status).toBe(400);
+      expect(out.status).toBe(413);
       expect(out.body).toEqual({ error: 'Request body is too large', message: '' });
     });
 

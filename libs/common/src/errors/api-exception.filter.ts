@@ -70,7 +70,8 @@ function fromFastifyError(exception: unknown): ApiError | undefined {
   };
   if (typeof statusCode !== 'number' || typeof code !== 'string' || !code.startsWith('FST_'))
     return undefined;
-  // SFTPGo answers 400 to every body decoding problem, including an over-limit body.
-  const status = statusCode === 413 || statusCode === 415 ? 400 : statusCode;
+  // SFTPGo answers 400 to every body decoding problem; an over-limit body (1 MiB of JSON) is 413 here,
+  // which says what to fix (issue 8), with SFTPGo's error text.
+  const status = statusCode === 415 ? 400 : statusCode;
   return new ApiError(status, String(message), '');
 }
