@@ -5,7 +5,7 @@ import autocannon from 'autocannon';
 import Database from 'better-sqlite3';
 import { benchFiles } from './bench-files.mjs';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,10 +43,11 @@ async function rawBaseline() {
   return rps;
 }
 
-async function startServer() {
+async function startServer({ dir = mkdtempSync(join(tmpdir(), 'sftpgo-bench-')), env = {} } = {}) {
   const port = await freePort();
-  const dir = mkdtempSync(join(tmpdir(), 'sftpgo-bench-'));
-  const child = spawn(process.execPath, [MAIN, '--config-dir', dir], {
+  // The V8 flags of `npm start` (package.json), so that the figures are those of the server as started.
+  const startFlags = /node((?: --[\w-]+=\S+)*) /.exec(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).scripts.start)[1].trim().split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...startFlags, MAIN, '--config-dir', dir], {
     env: {
       ...process.env,
       SFTPGO_HTTPD__BINDINGS__0__ADDRESS: '127.0.0.1',
@@ -56,6 +57,7 @@ async function startServer() {
       SFTPGO_DEFAULT_ADMIN_USERNAME: ADMIN.username,
       SFTPGO_DEFAULT_ADMIN_PASSWORD: ADMIN.password,
       SFTPGO_LOG_LEVEL: 'warn',
+      ...env,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', // Node 20 is what this machine has
     },
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -146,7 +148,6 @@ async function main() {
       `${url}/api/v2/users?limit=100&offset=${inserted}`,
       { authorization: `Bearer ${token}` },
     );
-    const { readFileSync } = await import('node:fs');
     const rss = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
     console.log('\nratios against the raw node:http ceiling:');
     console.log(`  /healthz          ${(health / ceiling).toFixed(2)}`);
@@ -158,6 +159,7 @@ async function main() {
   } finally {
     await stopServer(child, dir);
   }
+  await allowListCase();
   // The file API per storage provider, each on a fresh server so that its peak RSS is the transfers' own.
   const providers = (process.env.BENCH_PROVIDERS ?? 'local,crypt,s3').split(',').filter(Boolean);
   const s3 = providers.includes('s3') ? await startS3() : undefined;
@@ -197,10 +199,55 @@ c.createDecipheriv = (a, k, i) => (a === 'des' ? d('des-ede3-cbc', k3(k), i) : d
   };
 }
 
-async function stopServer(child, dir) {
+async function stopServer(child, dir, { keep = false } = {}) {
   child.kill('SIGTERM');
   await new Promise((resolve) => child.once('exit', resolve));
-  rmSync(dir, { recursive: true, force: true });
+  if (!keep) rmSync(dir, { recursive: true, force: true });
+}
+
+const IP_ENTRIES = Number(process.env.BENCH_IP_ENTRIES ?? 100_000);
+
+/** `IP_ENTRIES` allow-list entries (/32 and /24 networks of 10.0.0.0/8) straight into the SQLite file. */
+function seedAllowList(file) {
+  const db = new Database(file, { timeout: 10000 });
+  const now = Date.now();
+  const insert = db.prepare(
+    'INSERT INTO ip_lists (type, ipornet, mode, protocols, ip_type, first, last, created_at, updated_at) VALUES (1, ?, 1, 0, 4, ?, ?, ?, ?)',
+  );
+  const hex = (n) => `00000000000000000000ffff${n.toString(16).padStart(8, '0')}`;
+  db.transaction(() => {
+    for (let i = 0; i < IP_ENTRIES; i++) {
+      const net = i % 2 === 0 ? 32 : 24;
+      const base = (0x0a000000 + i * 256) >>> 0;
+      const size = net === 32 ? 1 : 256;
+      const ip = [base >>> 24, (base >>> 16) & 255, (base >>> 8) & 255, base & 255].join('.');
+      insert.run(`${ip}/${net}`, hex(base), hex(base + size - 1), now, now);
+    }
+    insert.run('127.0.0.0/8', hex(0x7f000000), hex(0x7fffffff), now, now);
+  })();
+  db.close();
+}
+
+/** `/healthz` with `common.allowlist_status` 1 and IP_ENTRIES entries (every request matched) vs without. */
+async function allowListCase() {
+  const first = await startServer();
+  await stopServer(first.child, first.dir, { keep: true }); // migrated: the table exists
+  seedAllowList(join(first.dir, 'sftpgo.db'));
+  const run = async (title, env) => {
+    const server = await startServer({ dir: first.dir, env });
+    try {
+      return await load(title, `${server.url}/healthz`);
+    } finally {
+      await stopServer(server.child, server.dir, { keep: true });
+    }
+  };
+  try {
+    const plain = await run('GET /healthz (allow list off)', {});
+    const matched = await run(`GET /healthz (allow list, ${IP_ENTRIES + 1} entries)`, { SFTPGO_COMMON__ALLOWLIST_STATUS: '1' });
+    console.log(`  allow list vs off  ${(matched / plain).toFixed(2)} (the same request, each matched against the list)`);
+  } finally {
+    rmSync(first.dir, { recursive: true, force: true });
+  }
 }
 
 main().catch((error) => {
