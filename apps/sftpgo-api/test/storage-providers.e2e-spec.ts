@@ -65,8 +65,13 @@ describe('storage providers through the file API', () => {
     if (root) rmSync(root, { recursive: true, force: true });
   });
 
-  /** The `filesystem` object of each provider; S3 keys go under `prefix`. */
-  function filesystem(kind: Kind, prefix: string): Record<string, unknown> {
+  /**
+   * The `filesystem` object of each provider; S3 keys go under `prefix`. The homes use the seed's
+   * standalone S3 user as written (bucket, region, access key, Plain secret, key prefix, plus the
+   * endpoint: an IP address, so the SDK addresses the bucket by path); folders also set
+   * `force_path_style`, as a host-named S3-compatible endpoint needs.
+   */
+  function filesystem(kind: Kind, prefix: string, pathStyle = false): Record<string, unknown> {
     switch (kind) {
       case 'local':
         return { provider: 0 };
@@ -80,7 +85,7 @@ describe('storage providers through the file API', () => {
             access_key: S3_TEST_ACCESS_KEY,
             access_secret: { status: 'Plain', payload: S3_TEST_SECRET },
             key_prefix: prefix,
-            force_path_style: true,
+            ...(pathStyle ? { force_path_style: true } : {}),
           },
         };
       case 'crypt':
@@ -370,7 +375,7 @@ describe('storage providers through the file API', () => {
         ...jsonBody({
           name,
           mapped_path: join(root, 'folders', name),
-          filesystem: filesystem(kind, `folders/${name}/`),
+          filesystem: filesystem(kind, `folders/${name}/`, true),
         }),
       });
       expect({ status: res.status, text: res.status === 201 ? '' : res.text }).toEqual({
