@@ -1,6 +1,7 @@
 import * as bcrypt from 'bcrypt';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { ADMIN, startTestServer, type TestServer } from './support/test-server';
+import type { TestDatabase } from './support/test-db';
+import { useTestServer } from './support/lifecycle';
+import { ADMIN, startTestServer } from './support/test-server';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const CLEAR_PASSWORD = 'Clear-Admin-Password-4711';
@@ -38,33 +39,23 @@ async function storedAdmin(db: TestDatabase, username: string) {
 }
 
 describe('admins (/api/v2/admins, /api/v2/admin/profile, /api/v2/admin/changepwd)', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let token: string;
+  const ctx = useTestServer({ captureLogs: 'debug', token: true });
 
-  const call = (method: string, path: string, body?: unknown, bearer = token) =>
-    app.request(`/api/v2${path}`, {
+  const call = (method: string, path: string, body?: unknown, bearer = ctx.token) =>
+    ctx.app.request(`/api/v2${path}`, {
       method,
       bearer,
       headers: body === undefined ? {} : JSON_HEADERS,
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-  const tokenFor = (username: string, password: string) => app.token({ username, password });
+  const tokenFor = (username: string, password: string) => ctx.app.token({ username, password });
   const create = (body: Record<string, unknown>) =>
     call('POST', '/admins', { status: 1, password: 'pwd-of-admin', permissions: ['view_users'], ...body });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db, { captureLogs: 'debug' });
-    token = await app.token();
-    await insertGroup(db, 'g1');
-    await insertGroup(db, 'g2');
+    await insertGroup(ctx.db, 'g1');
+    await insertGroup(ctx.db, 'g2');
     expect((await call('POST', '/roles', { name: 'role1' })).status).toBe(201);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
   });
 
   it('returns the default admin with the filters SFTPGo always sends, never a password', async () => {
@@ -151,20 +142,20 @@ describe('admins (/api/v2/admins, /api/v2/admin/profile, /api/v2/admin/changepwd
     expect(created.created_at).toBeGreaterThan(7);
     const get = await call('GET', '/admins/full-admin');
     expect(get.json()).toEqual(created);
-    const row = await storedAdmin(db, 'full-admin');
+    const row = await storedAdmin(ctx.db, 'full-admin');
     expect(row.password.startsWith('$2a$')).toBe(true);
     expect(await bcrypt.compare(CLEAR_PASSWORD, row.password)).toBe(true);
     expect(row.filters).not.toContain('TOTPSECRET');
     // The clear password is nowhere: not in responses, not in the logs.
     expect(get.text).not.toContain(CLEAR_PASSWORD);
     expect((await call('GET', '/admins')).text).not.toContain(CLEAR_PASSWORD);
-    expect(app.logs()).not.toContain(CLEAR_PASSWORD);
+    expect(ctx.app.logs()).not.toContain(CLEAR_PASSWORD);
   });
 
   it('stores pre-hashed passwords as they are and trims plain ones', async () => {
     const hash = (await bcrypt.hash('imported-pwd', 4)).replace(/^\$2[ab]\$/, '$2y$');
     expect((await create({ username: 'prehashed', password: hash })).status).toBe(201);
-    expect((await storedAdmin(db, 'prehashed')).password).toBe(hash);
+    expect((await storedAdmin(ctx.db, 'prehashed')).password).toBe(hash);
     await expect(tokenFor('prehashed', 'imported-pwd')).resolves.toEqual(expect.any(String));
     expect((await create({ username: 'spaced', password: '  spaced-pwd  ' })).status).toBe(201);
     await expect(tokenFor('spaced', 'spaced-pwd')).resolves.toEqual(expect.any(String));
@@ -251,7 +242,8 @@ describe('admins (/api/v2/admins, /api/v2/admin/profile, /api/v2/admin/changepwd
     // No body at all, with or without a JSON content type (the global pipe reads it as {}).
     expect((await call('POST', '/admins')).status).toBe(400);
     expect(
-      (await app.request('/api/v2/admins', { method: 'POST', bearer: token, headers: JSON_HEADERS })).status,
+      (await ctx.app.request('/api/v2/admins', { method: 'POST', bearer: ctx.token, headers: JSON_HEADERS }))
+        .status,
     ).toBe(400);
     expect((await call('PUT', '/admin/changepwd')).status).toBe(400);
   });
@@ -281,14 +273,14 @@ describe('admins (/api/v2/admins, /api/v2/admin/profile, /api/v2/admin/changepwd
 
   it('updates another admin: full replace, name/2FA kept, empty password keeps the old one', async () => {
     // 2FA data arrives through the TOTP endpoints; arrange it directly.
-    const stored = await storedAdmin(db, 'prehashed');
+    const stored = await storedAdmin(ctx.db, 'prehashed');
     const filters = JSON.parse(stored.filters) as Record<string, unknown>;
     filters.totp_config = {
       enabled: true,
       config_name: 'Default',
       secret: { status: 'AES-256-GCM', payload: 'abcdef', key: 'k'.repeat(64), additional_data: 'prehashed' },
     };
-    await db.query('UPDATE "admins" SET "filters" = ? WHERE "username" = ?', [
+    await ctx.db.query('UPDATE "admins" SET "filters" = ? WHERE "username" = ?', [
       JSON.stringify(filters),
       'prehashed',
     ]);
@@ -428,10 +420,10 @@ describe('admins (/api/v2/admins, /api/v2/admin/profile, /api/v2/admin/changepwd
 
   it('needs a token (401) and the * permission (403) on /admins', async () => {
     for (const method of ['GET', 'POST'])
-      expect((await app.request('/api/v2/admins', { method })).status).toBe(401);
-    expect((await app.request('/api/v2/admins/admin')).status).toBe(401);
-    expect((await app.request('/api/v2/admin/profile')).status).toBe(401);
-    expect((await app.request('/api/v2/admin/changepwd', { method: 'PUT' })).status).toBe(401);
+      expect((await ctx.app.request('/api/v2/admins', { method })).status).toBe(401);
+    expect((await ctx.app.request('/api/v2/admins/admin')).status).toBe(401);
+    expect((await ctx.app.request('/api/v2/admin/profile')).status).toBe(401);
+    expect((await ctx.app.request('/api/v2/admin/changepwd', { method: 'PUT' })).status).toBe(401);
     expect(
       (await create({ username: 'limited', permissions: ['view_users', 'add_users', 'manage_groups'] }))
         .status,
@@ -539,7 +531,7 @@ describe('admins (/api/v2/admins, /api/v2/admin/profile, /api/v2/admin/changepwd
     expect((await call('GET', '/admins', undefined, fresh)).status).toBe(200);
     const admin = (await call('GET', '/admins/pwd-changer')).json<AdminBody>();
     expect(admin.filters).not.toHaveProperty('require_password_change');
-    expect(app.logs()).not.toContain('next-pwd');
+    expect(ctx.app.logs()).not.toContain('next-pwd');
   });
 
   it('creates role admins and shows their role', async () => {
@@ -558,12 +550,12 @@ describe('admins (/api/v2/admins, /api/v2/admin/profile, /api/v2/admin/changepwd
 
   it('removes the group choices with the admin', async () => {
     expect((await call('DELETE', '/admins/full-admin')).status).toBe(200);
-    const rows = await db.query('SELECT * FROM "admins_groups_mapping"');
+    const rows = await ctx.db.query('SELECT * FROM "admins_groups_mapping"');
     expect(rows).toEqual([]);
   });
 
   it('applies the ASCII username rule when naming_rules lacks bit 1', async () => {
-    const strict = await startTestServer(db, { env: { SFTPGO_DATA_PROVIDER__NAMING_RULES: '0' } });
+    const strict = await startTestServer(ctx.db, { env: { SFTPGO_DATA_PROVIDER__NAMING_RULES: '0' } });
     try {
       const strictToken = await strict.token();
       const res = await strict.request('/api/v2/admins', {

@@ -1,11 +1,9 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TestRequest, TestResponse } from './support/http-client';
 import { createUserWithToken, jsonBody } from './support/user-fixtures';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/lifecycle';
 
 const BASE57 = '23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz';
 const KEY_FORMAT = /^[2-9A-HJ-NP-Za-km-z]{22}\.[2-9A-HJ-NP-Za-km-z]{22}$/;
@@ -65,14 +63,11 @@ const binaryCompare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const caseInsensitiveCompare = (a: string, b: string) => binaryCompare(a.toLowerCase(), b.toLowerCase());
 
 describe('API keys (/api/v2/apikeys, X-SFTPGO-API-KEY)', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let token: string;
-  let root: string;
+  const ctx = useTestServer({ token: true, tempDir: 'sftpgo-apikeys-' });
 
   /** One admin API call with the default admin's token unless `bearer` is given. */
-  const call = (method: string, path: string, body?: unknown, bearer = token) =>
-    app.request(`/api/v2${path}`, {
+  const call = (method: string, path: string, body?: unknown, bearer = ctx.token) =>
+    ctx.app.request(`/api/v2${path}`, {
       method,
       bearer,
       ...(body === undefined ? {} : jsonBody(body)),
@@ -80,13 +75,13 @@ describe('API keys (/api/v2/apikeys, X-SFTPGO-API-KEY)', () => {
 
   /** One call authenticated by `key` only (plus whatever `options` adds). */
   const withKey = (key: string, method: string, path: string, options: TestRequest = {}) =>
-    app.request(`/api/v2${path}`, {
+    ctx.app.request(`/api/v2${path}`, {
       method,
       ...options,
       headers: { ...options.headers, 'X-SFTPGO-API-KEY': key },
     });
 
-  const homeOf = (username: string) => join(root, 'home', username);
+  const homeOf = (username: string) => join(ctx.root, 'home', username);
 
   /** Creates an API key and returns its parts; asserts the 201 answer. */
   async function createKey(body: Record<string, unknown>): Promise<CreatedKey> {
@@ -159,10 +154,6 @@ describe('API keys (/api/v2/apikeys, X-SFTPGO-API-KEY)', () => {
   }
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-    token = await app.token();
-    root = mkdtempSync(join(tmpdir(), 'sftpgo-apikeys-'));
     // operator: a limited admin that allows API key auth; keyadmin: a `*` admin that does.
     await createAdmin('operator', { filters: { allow_api_key_auth: true } });
     await createAdmin('keyadmin', { permissions: ['*'], filters: { allow_api_key_auth: true } });
@@ -170,12 +161,6 @@ describe('API keys (/api/v2/apikeys, X-SFTPGO-API-KEY)', () => {
       await createUser(username, { filters: { allow_api_key_auth: true } });
       writeFileSync(join(homeOf(username), `${username}-marker.txt`), username);
     }
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-    if (root) rmSync(root, { recursive: true, force: true });
   });
 
   describe('management', () => {
@@ -244,9 +229,9 @@ describe('API keys (/api/v2/apikeys, X-SFTPGO-API-KEY)', () => {
     });
 
     it('refuses a body that is not JSON with 400', async () => {
-      const res = await app.request('/api/v2/apikeys', {
+      const res = await ctx.app.request('/api/v2/apikeys', {
         method: 'POST',
-        bearer: token,
+        bearer: ctx.token,
         headers: { 'content-type': 'application/json' },
         body: 'not json',
       });
@@ -430,10 +415,10 @@ describe('API keys (/api/v2/apikeys, X-SFTPGO-API-KEY)', () => {
 
     it('needs a token (401) and the * permission (403)', async () => {
       const key = await createKey({ name: 'perm check', scope: ADMIN_SCOPE });
-      expect((await app.request('/api/v2/apikeys')).status).toBe(401);
-      expect((await app.request(`/api/v2/apikeys/${key.id}`, { method: 'DELETE' })).status).toBe(401);
+      expect((await ctx.app.request('/api/v2/apikeys')).status).toBe(401);
+      expect((await ctx.app.request(`/api/v2/apikeys/${key.id}`, { method: 'DELETE' })).status).toBe(401);
       await createAdmin('limited-admin', { permissions: ['view_users', 'add_users', 'manage_groups'] });
-      const limited = await app.token({ username: 'limited-admin', password: 'limited-admin-Pa55!' });
+      const limited = await ctx.app.token({ username: 'limited-admin', password: 'limited-admin-Pa55!' });
       for (const [method, path, body] of [
         ['GET', '/apikeys', undefined],
         ['POST', '/apikeys', { name: 'nope', scope: ADMIN_SCOPE }],
@@ -591,7 +576,7 @@ describe('API keys (/api/v2/apikeys, X-SFTPGO-API-KEY)', () => {
     it('ignores a bearer token sent alongside the key (the key wins)', async () => {
       const adminKey = await createKey({ name: 'with bearer', scope: ADMIN_SCOPE, admin: 'operator' });
       // With the `*` admin's token the call would succeed; the key (operator) decides.
-      const roles = await withKey(adminKey.key, 'GET', '/roles', { bearer: token });
+      const roles = await withKey(adminKey.key, 'GET', '/roles', { bearer: ctx.token });
       expect({ status: roles.status, body: roles.json() }).toEqual({
         status: 403,
         body: { message: 'Forbidden' },
@@ -599,16 +584,16 @@ describe('API keys (/api/v2/apikeys, X-SFTPGO-API-KEY)', () => {
       expect((await withKey(adminKey.key, 'GET', '/users', { bearer: 'not.a.token' })).status).toBe(200);
       // A valid bearer does not rescue a refused key either.
       const unknown = await withKey(`${randomBase57()}.${randomBase57()}`, 'GET', '/users', {
-        bearer: token,
+        bearer: ctx.token,
       });
       expect(failure(unknown)).toEqual({ status: 400, error: NOT_VALID });
       const userKeyOnAdmin = await createKey({ name: 'user with bearer', scope: USER_SCOPE, user: 'alice' });
-      expect(failure(await withKey(userKeyOnAdmin.key, 'GET', '/users', { bearer: token }))).toEqual({
+      expect(failure(await withKey(userKeyOnAdmin.key, 'GET', '/users', { bearer: ctx.token }))).toEqual({
         status: 403,
         error: WRONG_SCOPE,
       });
 
-      const bobToken = await app.request('/api/v2/user/token', {
+      const bobToken = await ctx.app.request('/api/v2/user/token', {
         basic: { username: 'bob', password: 'bob-Pa55!' },
       });
       expect(bobToken.status).toBe(200);
@@ -814,7 +799,7 @@ describe('API keys (/api/v2/apikeys, X-SFTPGO-API-KEY)', () => {
       expect((await call('GET', '/apikeys?limit=500')).json<ApiKeyBody[]>().map((k) => k.name)).not.toContain(
         'from a key',
       );
-      await expect(app.token({ username: 'keyadmin', password: 'keyadmin-Pa55!' })).resolves.toEqual(
+      await expect(ctx.app.token({ username: 'keyadmin', password: 'keyadmin-Pa55!' })).resolves.toEqual(
         expect.any(String),
       );
       // The key still works afterwards (no logout happened).
@@ -869,7 +854,7 @@ describe('API keys (/api/v2/apikeys, X-SFTPGO-API-KEY)', () => {
         });
       }
       // The password did not change.
-      const login = await app.request('/api/v2/user/token', {
+      const login = await ctx.app.request('/api/v2/user/token', {
         basic: { username: 'bob', password: 'bob-Pa55!' },
       });
       expect(login.status).toBe(200);
@@ -948,7 +933,7 @@ describe('API keys (/api/v2/apikeys, X-SFTPGO-API-KEY)', () => {
   });
 
   it('runs a CI pipeline on the user file API with a user key: upload, download, list', async () => {
-    await createUserWithToken(app, token, 'ci-user', homeOf('ci-user'), {
+    await createUserWithToken(ctx.app, ctx.token, 'ci-user', homeOf('ci-user'), {
       filters: { allow_api_key_auth: true },
     });
     const { key } = await createKey({

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRequest, TestResponse } from './support/http-client';
 import { createTestDatabase, TEST_DRIVER, type TestDatabase } from './support/test-db';
+import { useTestServer } from './support/lifecycle';
 import { ADMIN, startTestServer, type TestServer } from './support/test-server';
 import { createUserWithToken, jsonBody } from './support/user-fixtures';
 
@@ -269,31 +270,20 @@ describe(`defender (${TEST_DRIVER})`, () => {
 });
 
 describe(`defender disabled (${TEST_DRIVER})`, () => {
-  let db: TestDatabase;
-  let app: TestServer;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  const ctx = useTestServer();
 
   it('lists nothing, refuses single hosts with 500 and never bans', async () => {
-    const admin = await app.token();
+    const admin = await ctx.app.token();
     for (let i = 0; i < 20; i++) {
-      const res = await app.request('/api/v2/token', {
+      const res = await ctx.app.request('/api/v2/token', {
         basic: { username: 'nobody', password: 'x' },
         localAddress: '127.0.0.7',
       });
       expect(res.status).toBe(401);
     }
-    const list = await app.request('/api/v2/defender/hosts', { bearer: admin });
+    const list = await ctx.app.request('/api/v2/defender/hosts', { bearer: admin });
     expect({ status: list.status, body: list.json() }).toEqual({ status: 200, body: [] });
-    const one = await app.request(`/api/v2/defender/hosts/${hexOf('127.0.0.7')}`, { bearer: admin });
+    const one = await ctx.app.request(`/api/v2/defender/hosts/${hexOf('127.0.0.7')}`, { bearer: admin });
     expect({ status: one.status, body: one.json() }).toEqual({
       status: 500,
       body: { error: 'defender is disabled', message: '' },
@@ -361,45 +351,34 @@ shared(`defender provider driver, two instances (${TEST_DRIVER})`, () => {
 
 // The provider driver's SQL on every database, SQLite included: one instance.
 describe(`defender provider driver (${TEST_DRIVER})`, () => {
-  let db: TestDatabase;
-  let app: TestServer;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db, { configFile: defender('provider') });
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  const ctx = useTestServer({ configFile: defender('provider') });
 
   it('scores, bans over the threshold, lists and unbans', async () => {
     const ip = '127.0.0.18';
-    const admin = await app.token();
-    const unknown = await app.request('/api/v2/token', {
+    const admin = await ctx.app.token();
+    const unknown = await ctx.app.request('/api/v2/token', {
       basic: { username: 'nobody', password: 'x' },
       localAddress: ip,
     });
     expect(unknown.status).toBe(401);
-    const scored = await app.request(`/api/v2/defender/hosts/${hexOf(ip)}`, { bearer: admin });
+    const scored = await ctx.app.request(`/api/v2/defender/hosts/${hexOf(ip)}`, { bearer: admin });
     expect({ status: scored.status, body: scored.json() }).toEqual({
       status: 200,
       body: { ip, score: 2, ban_time: '0001-01-01T00:00:00Z' },
     });
     let failures = 1;
     const wrong = { basic: { username: ADMIN.username, password: 'wrong' }, localAddress: ip };
-    while ((await app.request('/api/v2/token', wrong)).status === 401) failures++;
+    while ((await ctx.app.request('/api/v2/token', wrong)).status === 401) failures++;
     // 2 + 4 x 1 = 6 > 5.
     expect(failures).toBe(5);
-    const list = await app.request('/api/v2/defender/hosts', { bearer: admin });
+    const list = await ctx.app.request('/api/v2/defender/hosts', { bearer: admin });
     expect(list.json()).toEqual([{ id: hexOf(ip), ip, ban_time: expect.any(String) }]);
-    const deleted = await app.request(`/api/v2/defender/hosts/${hexOf(ip)}`, {
+    const deleted = await ctx.app.request(`/api/v2/defender/hosts/${hexOf(ip)}`, {
       method: 'DELETE',
       bearer: admin,
     });
     expect(deleted.status).toBe(200);
-    expect((await app.request('/api/v2/token', { basic: ADMIN, localAddress: ip })).status).toBe(200);
-    expect((await app.request('/api/v2/defender/hosts', { bearer: admin })).json()).toEqual([]);
+    expect((await ctx.app.request('/api/v2/token', { basic: ADMIN, localAddress: ip })).status).toBe(200);
+    expect((await ctx.app.request('/api/v2/defender/hosts', { bearer: admin })).json()).toEqual([]);
   });
 });

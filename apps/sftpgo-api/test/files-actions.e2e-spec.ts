@@ -1,20 +1,9 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRequest, TestResponse } from './support/http-client';
 import { createUserWithToken, userApiCall } from './support/user-fixtures';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/lifecycle';
 import { unzip } from './support/zip';
 import { BOUNDARY, multipart, type Part } from './support/multipart';
 
@@ -56,32 +45,19 @@ function postBinary(
 }
 
 describe('user file actions (multipart upload, metadata, copy, move, streamzip)', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let admin: string;
-  let root: string;
+  const ctx = useTestServer({ token: true, tempDir: 'sftpgo-actions-' });
   let outside: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-    admin = await app.token();
-    root = mkdtempSync(join(tmpdir(), 'sftpgo-actions-'));
-    outside = join(root, 'outside');
+    outside = join(ctx.root, 'outside');
     mkdirSync(outside);
     writeFileSync(join(outside, 'secret.txt'), SECRET);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
-
-  const homeOf = (username: string) => join(root, 'home', username);
+  const homeOf = (username: string) => join(ctx.root, 'home', username);
 
   const userWithToken = (username: string, extra: Record<string, unknown> = {}): Promise<string> =>
-    createUserWithToken(app, admin, username, homeOf(username), extra);
+    createUserWithToken(ctx.app, ctx.token, username, homeOf(username), extra);
 
   const call = (
     token: string,
@@ -89,7 +65,7 @@ describe('user file actions (multipart upload, metadata, copy, move, streamzip)'
     route: string,
     query: Record<string, string> = {},
     options: TestRequest & { rawQuery?: string } = {},
-  ): Promise<TestResponse> => userApiCall(app, token, method, route, query, options);
+  ): Promise<TestResponse> => userApiCall(ctx.app, token, method, route, query, options);
 
   const result = (res: TestResponse) => ({ status: res.status, body: res.json() });
 
@@ -97,7 +73,7 @@ describe('user file actions (multipart upload, metadata, copy, move, streamzip)'
     call(token, 'POST', 'files', query, multipart(parts));
 
   const zip = (token: string, paths: unknown) =>
-    postBinary(`${app.url}/api/v2/user/streamzip`, token, JSON.stringify(paths));
+    postBinary(`${ctx.app.url}/api/v2/user/streamzip`, token, JSON.stringify(paths));
 
   const noTempFiles = (dir: string) =>
     expect(readdirSync(dir).filter((n) => n.startsWith('.sftpgo-upload'))).toEqual([]);
@@ -148,7 +124,7 @@ describe('user file actions (multipart upload, metadata, copy, move, streamzip)'
       expect(readFileSync(join(home, 'docs/secret.txt'), 'utf8')).toBe('pwned');
       expect(readFileSync(join(home, 'docs/evil.txt'), 'utf8')).toBe('pwned too');
       expect(readFileSync(join(outside, 'secret.txt'), 'utf8')).toBe(SECRET);
-      expect(existsSync(join(root, 'home', 'evil.txt'))).toBe(false);
+      expect(existsSync(join(ctx.root, 'home', 'evil.txt'))).toBe(false);
       // A traversal in `path` stays inside the home.
       const up = await uploadParts(token, { path: '../../outside' }, [
         { field: 'filenames', filename: 'x.txt', content: 'x' },
@@ -255,7 +231,7 @@ describe('user file actions (multipart upload, metadata, copy, move, streamzip)'
       writeFileSync(join(home2, 'keep.txt'), 'original');
       for (const filename of ['keep.txt', 'new.txt']) {
         await new Promise<void>((resolve) => {
-          const req = httpRequest(`${app.url}/api/v2/user/files?path=%2F`, {
+          const req = httpRequest(`${ctx.app.url}/api/v2/user/files?path=%2F`, {
             method: 'POST',
             headers: {
               authorization: `Bearer ${aborter}`,
@@ -362,10 +338,10 @@ describe('user file actions (multipart upload, metadata, copy, move, streamzip)'
     let mapped: string;
 
     beforeAll(async () => {
-      mapped = join(root, 'copy-folder');
-      const folder = await app.request('/api/v2/folders', {
+      mapped = join(ctx.root, 'copy-folder');
+      const folder = await ctx.app.request('/api/v2/folders', {
         method: 'POST',
-        bearer: admin,
+        bearer: ctx.token,
         ...json({ name: 'copyvf', mapped_path: mapped }),
       });
       expect(folder.status).toBe(201);

@@ -1,20 +1,9 @@
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRequest, TestResponse } from './support/http-client';
 import { createUserWithToken, jsonBody, userApiCall } from './support/user-fixtures';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/lifecycle';
 import { unzip } from './support/zip';
 import { multipart } from './support/multipart';
 
@@ -62,36 +51,23 @@ const patterns = (policy: Policy) => [
 ];
 
 describe('file pattern filters and the two-factor requirement on the user file API', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let admin: string;
-  let root: string;
+  const ctx = useTestServer({ token: true, tempDir: 'sftpgo-patterns-' });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-    admin = await app.token();
-    root = mkdtempSync(join(tmpdir(), 'sftpgo-patterns-'));
-    const folder = await app.request('/api/v2/folders', {
+    const folder = await ctx.app.request('/api/v2/folders', {
       method: 'POST',
-      bearer: admin,
-      ...jsonBody({ name: 'secretvault', mapped_path: join(root, 'vault') }),
+      bearer: ctx.token,
+      ...jsonBody({ name: 'secretvault', mapped_path: join(ctx.root, 'vault') }),
     });
     expect(folder.status).toBe(201);
-    mkdirSync(join(root, 'vault'), { recursive: true });
-    writeFileSync(join(root, 'vault', 'in-vault.txt'), 'vault');
+    mkdirSync(join(ctx.root, 'vault'), { recursive: true });
+    writeFileSync(join(ctx.root, 'vault', 'in-vault.txt'), 'vault');
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
-
-  const homeOf = (username: string) => join(root, 'home', username);
+  const homeOf = (username: string) => join(ctx.root, 'home', username);
 
   const userWithToken = (username: string, extra: Record<string, unknown> = {}): Promise<string> =>
-    createUserWithToken(app, admin, username, homeOf(username), extra);
+    createUserWithToken(ctx.app, ctx.token, username, homeOf(username), extra);
 
   const call = (
     token: string,
@@ -99,7 +75,7 @@ describe('file pattern filters and the two-factor requirement on the user file A
     route: string,
     query: Record<string, string> = {},
     options: TestRequest = {},
-  ): Promise<TestResponse> => userApiCall(app, token, method, route, query, options);
+  ): Promise<TestResponse> => userApiCall(ctx.app, token, method, route, query, options);
 
   const result = (res: TestResponse) => ({ status: res.status, body: res.json() });
 
@@ -396,7 +372,7 @@ describe('file pattern filters and the two-factor requirement on the user file A
     it('POST /user/streamzip: a refused requested path gets its error; refused entries inside are left out', async () => {
       for (const path of ['/bad.exe', '/secret']) {
         const res = await postBinary(
-          `${app.url}/api/v2/user/streamzip`,
+          `${ctx.app.url}/api/v2/user/streamzip`,
           token,
           JSON.stringify(['/ok.txt', path]),
         );
@@ -405,7 +381,7 @@ describe('file pattern filters and the two-factor requirement on the user file A
         );
       }
       const res = await postBinary(
-        `${app.url}/api/v2/user/streamzip`,
+        `${ctx.app.url}/api/v2/user/streamzip`,
         token,
         JSON.stringify(['/tree', '/docs', '/ok.txt']),
       );
@@ -426,7 +402,7 @@ describe('file pattern filters and the two-factor requirement on the user file A
         ].sort(),
       );
       // The whole home: refused entries (and the refused mount) are not in it.
-      const all = unzip((await postBinary(`${app.url}/api/v2/user/streamzip`, token, '["/"]')).body).map(
+      const all = unzip((await postBinary(`${ctx.app.url}/api/v2/user/streamzip`, token, '["/"]')).body).map(
         (e) => e.name,
       );
       expect(all).toContain('open/run.exe');
@@ -438,9 +414,9 @@ describe('file pattern filters and the two-factor requirement on the user file A
 
   describe('patterns from groups', () => {
     it('applies the primary group patterns on `/` and the secondary group patterns below it', async () => {
-      const primary = await app.request('/api/v2/groups', {
+      const primary = await ctx.app.request('/api/v2/groups', {
         method: 'POST',
-        bearer: admin,
+        bearer: ctx.token,
         ...jsonBody({
           name: 'hide-exe',
           user_settings: {
@@ -449,9 +425,9 @@ describe('file pattern filters and the two-factor requirement on the user file A
         }),
       });
       expect(primary.status).toBe(201);
-      const secondary = await app.request('/api/v2/groups', {
+      const secondary = await ctx.app.request('/api/v2/groups', {
         method: 'POST',
-        bearer: admin,
+        bearer: ctx.token,
         ...jsonBody({
           name: 'deny-md',
           user_settings: { filters: { file_patterns: [{ path: '/docs', denied_patterns: ['*.md'] }] } },
@@ -496,7 +472,7 @@ describe('file pattern filters and the two-factor requirement on the user file A
 
     /** Arranges an enabled TOTP configuration for `protocols` directly in the database. */
     async function enableTotp(username: string, protocols: string[]): Promise<void> {
-      const [row] = await db.query<{ filters: string }>(
+      const [row] = await ctx.db.query<{ filters: string }>(
         'SELECT "filters" FROM "users" WHERE "username" = ?',
         [username],
       );
@@ -507,7 +483,7 @@ describe('file pattern filters and the two-factor requirement on the user file A
         secret: { status: 'Plain', payload: 'JBSWY3DPEHPK3PXP' },
         protocols,
       };
-      await db.query('UPDATE "users" SET "filters" = ? WHERE "username" = ?', [
+      await ctx.db.query('UPDATE "users" SET "filters" = ? WHERE "username" = ?', [
         JSON.stringify(filters),
         username,
       ]);
@@ -529,7 +505,7 @@ describe('file pattern filters and the two-factor requirement on the user file A
       expect(
         result(await call(token, 'POST', 'file-actions/copy', { path: '/f.txt', target: '/g.txt' })),
       ).toEqual(requirementError('HTTP'));
-      const zip = await postBinary(`${app.url}/api/v2/user/streamzip`, token, '["/f.txt"]');
+      const zip = await postBinary(`${ctx.app.url}/api/v2/user/streamzip`, token, '["/f.txt"]');
       expect({ status: zip.status, body: JSON.parse(zip.body.toString()) as unknown }).toEqual(
         requirementError('HTTP'),
       );
@@ -553,9 +529,9 @@ describe('file pattern filters and the two-factor requirement on the user file A
     });
 
     it('reads the requirement from the current user, groups included', async () => {
-      const group = await app.request('/api/v2/groups', {
+      const group = await ctx.app.request('/api/v2/groups', {
         method: 'POST',
-        bearer: admin,
+        bearer: ctx.token,
         ...jsonBody({ name: 'mfa-group', user_settings: { filters: { two_factor_protocols: ['HTTP'] } } }),
       });
       expect(group.status).toBe(201);
@@ -564,9 +540,9 @@ describe('file pattern filters and the two-factor requirement on the user file A
 
       const plain = await userWithToken('mfa-later');
       expect((await call(plain, 'GET', 'dirs', { path: '/' })).status).toBe(200);
-      const update = await app.request('/api/v2/users/mfa-later', {
+      const update = await ctx.app.request('/api/v2/users/mfa-later', {
         method: 'PUT',
-        bearer: admin,
+        bearer: ctx.token,
         ...jsonBody({
           username: 'mfa-later',
           status: 1,

@@ -1,11 +1,10 @@
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRequest, TestResponse } from './support/http-client';
 import { createUserWithToken, jsonBody, userApiCall } from './support/user-fixtures';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { startTestServer, type TestServer } from './support/test-server';
+import { eventually } from './support/eventually';
+import { useTestServer } from './support/lifecycle';
 
 const json = (body: unknown) => ({
   headers: { 'content-type': 'application/json' },
@@ -34,31 +33,15 @@ function diskUsage(dir: string): { files: number; bytes: number } {
 }
 
 describe('quotas and transfers of the user file API', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let admin: string;
-  let root: string;
+  const ctx = useTestServer({ token: true, tempDir: 'sftpgo-quota-' });
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-    admin = await app.token();
-    root = mkdtempSync(join(tmpdir(), 'sftpgo-quota-'));
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
-
-  const homeOf = (username: string) => join(root, 'home', username);
+  const homeOf = (username: string) => join(ctx.root, 'home', username);
 
   async function createFolder(name: string): Promise<string> {
-    const mapped = join(root, 'folders', name);
-    const res = await app.request('/api/v2/folders', {
+    const mapped = join(ctx.root, 'folders', name);
+    const res = await ctx.app.request('/api/v2/folders', {
       method: 'POST',
-      bearer: admin,
+      bearer: ctx.token,
       ...json({ name, mapped_path: mapped }),
     });
     expect(res.status).toBe(201);
@@ -66,7 +49,7 @@ describe('quotas and transfers of the user file API', () => {
   }
 
   const userWithToken = (username: string, extra: Record<string, unknown> = {}): Promise<string> =>
-    createUserWithToken(app, admin, username, homeOf(username), extra);
+    createUserWithToken(ctx.app, ctx.token, username, homeOf(username), extra);
 
   const call = (
     token: string,
@@ -74,7 +57,7 @@ describe('quotas and transfers of the user file API', () => {
     route: string,
     query: Record<string, string> = {},
     options: TestRequest & { rawQuery?: string } = {},
-  ): Promise<TestResponse> => userApiCall(app, token, method, route, query, options);
+  ): Promise<TestResponse> => userApiCall(ctx.app, token, method, route, query, options);
 
   const upload = (token: string, path: string, body: string | Buffer, headers?: Record<string, string>) =>
     call(token, 'POST', 'files/upload', { path }, { body, headers });
@@ -82,7 +65,7 @@ describe('quotas and transfers of the user file API', () => {
   const result = (res: TestResponse) => ({ status: res.status, body: res.json() });
 
   async function userCounters(username: string) {
-    const [row] = await db.query<Record<string, unknown>>(
+    const [row] = await ctx.db.query<Record<string, unknown>>(
       'SELECT used_quota_files, used_quota_size, used_upload_data_transfer, used_download_data_transfer, ' +
         'last_quota_update FROM users WHERE username = ?',
       [username],
@@ -97,7 +80,7 @@ describe('quotas and transfers of the user file API', () => {
   }
 
   async function folderCounters(name: string) {
-    const [row] = await db.query<Record<string, unknown>>(
+    const [row] = await ctx.db.query<Record<string, unknown>>(
       'SELECT used_quota_files, used_quota_size FROM folders WHERE name = ?',
       [name],
     );
@@ -106,7 +89,7 @@ describe('quotas and transfers of the user file API', () => {
 
   /** Starts an upload that declares `length` bytes but sends only `first`; returns the open request. */
   function partialUpload(token: string, path: string, length: number, first: Buffer) {
-    const req = httpRequest(`${app.url}/api/v2/user/files/upload?path=${encodeURIComponent(path)}`, {
+    const req = httpRequest(`${ctx.app.url}/api/v2/user/files/upload?path=${encodeURIComponent(path)}`, {
       method: 'POST',
       agent: false,
       headers: { authorization: `Bearer ${token}`, 'content-length': String(length) },
@@ -380,11 +363,16 @@ describe('quotas and transfers of the user file API', () => {
       await sleep(300);
       open.req.destroy();
       await open.response;
-      await sleep(300);
+      // The server notices the closed socket and cleans up after it.
+      await eventually(() => expect(readdirSync(homeOf('aborter'))).toEqual(['keep.bin']));
     }
-    const after = await userCounters('aborter');
-    expect({ files: after.files, bytes: after.bytes }).toEqual({ files: before.files, bytes: before.bytes });
-    expect(readdirSync(homeOf('aborter'))).toEqual(['keep.bin']);
+    await eventually(async () => {
+      const after = await userCounters('aborter');
+      expect({ files: after.files, bytes: after.bytes }).toEqual({
+        files: before.files,
+        bytes: before.bytes,
+      });
+    });
     expect(statSync(join(homeOf('aborter'), 'keep.bin')).size).toBe(100);
     // the aborted transfers are unregistered: max_sessions=1 lets the next one in
     expect((await upload(token, '/next.bin', 'x')).status).toBe(201);

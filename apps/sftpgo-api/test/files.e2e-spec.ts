@@ -1,21 +1,18 @@
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRequest, TestResponse } from './support/http-client';
 import { createUserWithToken, userApiCall } from './support/user-fixtures';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { startTestServer, type TestServer } from './support/test-server';
+import { eventually } from './support/eventually';
+import { useTestServer } from './support/lifecycle';
 
 const DIR_BIT = 2147483648;
 const SYMLINK_BIT = 134217728;
@@ -29,32 +26,19 @@ const json = (body: unknown) => ({
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('user file API (/api/v2/user/dirs, /user/files, /user/files/upload)', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let admin: string;
-  let root: string;
+  const ctx = useTestServer({ token: true, tempDir: 'sftpgo-files-' });
   let outside: string;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-    admin = await app.token();
-    root = mkdtempSync(join(tmpdir(), 'sftpgo-files-'));
-    outside = join(root, 'outside');
+    outside = join(ctx.root, 'outside');
     mkdirSync(outside);
     writeFileSync(join(outside, 'secret.txt'), SECRET);
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
-
-  const homeOf = (username: string) => join(root, 'home', username);
+  const homeOf = (username: string) => join(ctx.root, 'home', username);
 
   const userWithToken = (username: string, extra: Record<string, unknown> = {}): Promise<string> =>
-    createUserWithToken(app, admin, username, homeOf(username), extra);
+    createUserWithToken(ctx.app, ctx.token, username, homeOf(username), extra);
 
   const call = (
     token: string,
@@ -62,7 +46,7 @@ describe('user file API (/api/v2/user/dirs, /user/files, /user/files/upload)', (
     route: string,
     query: Record<string, string> = {},
     options: TestRequest & { rawQuery?: string } = {},
-  ): Promise<TestResponse> => userApiCall(app, token, method, route, query, options);
+  ): Promise<TestResponse> => userApiCall(ctx.app, token, method, route, query, options);
 
   const upload = (token: string, path: string, body: string | Buffer, extra: TestRequest = {}) =>
     call(token, 'POST', 'files/upload', { path }, { body, ...extra });
@@ -478,7 +462,7 @@ describe('user file API (/api/v2/user/dirs, /user/files, /user/files/upload)', (
       });
       // Without Content-Length the limit applies while the body streams.
       const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-        const url = new URL(`${app.url}/api/v2/user/files/upload?path=%2Ff.txt`);
+        const url = new URL(`${ctx.app.url}/api/v2/user/files/upload?path=%2Ff.txt`);
         const req = httpRequest(
           url,
           { method: 'POST', headers: { authorization: `Bearer ${token}`, 'transfer-encoding': 'chunked' } },
@@ -503,7 +487,7 @@ describe('user file API (/api/v2/user/dirs, /user/files, /user/files/upload)', (
       const home = homeOf('frank');
       expect((await upload(token, '/orig.txt', 'original content')).status).toBe(201);
       await new Promise<void>((resolve) => {
-        const req = httpRequest(`${app.url}/api/v2/user/files/upload?path=%2Forig.txt`, {
+        const req = httpRequest(`${ctx.app.url}/api/v2/user/files/upload?path=%2Forig.txt`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-length': '100000' },
         });
@@ -525,15 +509,14 @@ describe('user file API (/api/v2/user/dirs, /user/files, /user/files/upload)', (
       expect(readdirSync(home).sort()).toEqual(['orig.txt']);
       // A new file aborted the same way leaves nothing.
       await new Promise<void>((resolve) => {
-        const req = httpRequest(`${app.url}/api/v2/user/files/upload?path=%2Fnew.txt`, {
+        const req = httpRequest(`${ctx.app.url}/api/v2/user/files/upload?path=%2Fnew.txt`, {
           method: 'POST',
           headers: { authorization: `Bearer ${token}`, 'content-length': '100000' },
         });
         req.on('error', () => resolve());
         req.write(Buffer.alloc(1000, 0x62), () => setTimeout(() => (req.destroy(), resolve()), 200));
       });
-      await sleep(300);
-      expect(readdirSync(home).sort()).toEqual(['orig.txt']);
+      await eventually(() => expect(readdirSync(home).sort()).toEqual(['orig.txt']));
       // The server still works.
       expect((await call(token, 'GET', 'files', { path: '/orig.txt' })).text).toBe('original content');
     });
@@ -541,17 +524,17 @@ describe('user file API (/api/v2/user/dirs, /user/files, /user/files/upload)', (
 
   describe('virtual folders', () => {
     it('shows mounts as directories, routes uploads to them, and protects the mount points', async () => {
-      const mapped = join(root, 'vfolder');
-      const folder = await app.request('/api/v2/folders', {
+      const mapped = join(ctx.root, 'vfolder');
+      const folder = await ctx.app.request('/api/v2/folders', {
         method: 'POST',
-        bearer: admin,
+        bearer: ctx.token,
         ...json({ name: 'vf1', mapped_path: mapped }),
       });
       expect(folder.status).toBe(201);
-      const deepFolder = await app.request('/api/v2/folders', {
+      const deepFolder = await ctx.app.request('/api/v2/folders', {
         method: 'POST',
-        bearer: admin,
-        ...json({ name: 'vf2', mapped_path: join(root, 'vfolder2') }),
+        bearer: ctx.token,
+        ...json({ name: 'vf2', mapped_path: join(ctx.root, 'vfolder2') }),
       });
       expect(deepFolder.status).toBe(201);
       const token = await userWithToken('gina', {

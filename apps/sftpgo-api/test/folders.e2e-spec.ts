@@ -1,6 +1,6 @@
 import * as bcrypt from 'bcrypt';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { startTestServer, type TestServer } from './support/test-server';
+import type { TestDatabase } from './support/test-db';
+import { useTestServer } from './support/lifecycle';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const S3_SECRET = 'folder-s3-secret-Zq8#mW2!vK7x';
@@ -41,27 +41,14 @@ async function folderId(db: TestDatabase, name: string): Promise<number> {
 }
 
 describe('virtual folders (/api/v2/folders)', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let token: string;
+  const ctx = useTestServer({ captureLogs: 'debug', token: true });
 
-  const call = (path: string, method = 'GET', body?: unknown, bearer = token) =>
-    app.request(`/api/v2${path}`, {
+  const call = (path: string, method = 'GET', body?: unknown, bearer = ctx.token) =>
+    ctx.app.request(`/api/v2${path}`, {
       method,
       bearer,
       ...(body === undefined ? {} : { headers: JSON_HEADERS, body: JSON.stringify(body) }),
     });
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db, { captureLogs: 'debug' });
-    token = await app.token();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
 
   it('creates a local folder: 201, Location, the stored object with the used quota from the body', async () => {
     const res = await call('/folders', 'POST', {
@@ -213,7 +200,7 @@ describe('virtual folders (/api/v2/folders)', () => {
       .passphrase as Json;
     expect(Object.keys(passphrase).sort()).toEqual(['payload', 'status']);
 
-    const rows = await db.query<{ filesystem: string }>(
+    const rows = await ctx.db.query<{ filesystem: string }>(
       'SELECT "filesystem" FROM "folders" WHERE "name" IN (?, ?)',
       ['s3folder', 'cryptfolder'],
     );
@@ -226,12 +213,12 @@ describe('virtual folders (/api/v2/folders)', () => {
     const list = await call('/folders');
     expect(list.text).not.toContain(S3_SECRET);
     expect(list.text).not.toContain(CRYPT_PASSPHRASE);
-    expect(app.logs()).not.toContain(S3_SECRET);
-    expect(app.logs()).not.toContain(CRYPT_PASSPHRASE);
+    expect(ctx.app.logs()).not.toContain(S3_SECRET);
+    expect(ctx.app.logs()).not.toContain(CRYPT_PASSPHRASE);
   });
 
   it('keeps the stored secret when PUT sends back what GET returned; Plain replaces it', async () => {
-    const before = await db.query<{ filesystem: string }>(
+    const before = await ctx.db.query<{ filesystem: string }>(
       'SELECT "filesystem" FROM "folders" WHERE "name" = ?',
       ['s3folder'],
     );
@@ -240,7 +227,7 @@ describe('virtual folders (/api/v2/folders)', () => {
     const put = await call('/folders/s3folder', 'PUT', { ...folder, description: 'updated' });
     expect(put.status).toBe(200);
     expect(put.json()).toEqual({ message: 'Folder updated' });
-    const after = await db.query<{ filesystem: string }>(
+    const after = await ctx.db.query<{ filesystem: string }>(
       'SELECT "filesystem" FROM "folders" WHERE "name" = ?',
       ['s3folder'],
     );
@@ -267,14 +254,14 @@ describe('virtual folders (/api/v2/folders)', () => {
       },
     });
     expect(replaced.status).toBe(200);
-    const stored = await db.query<{ filesystem: string }>(
+    const stored = await ctx.db.query<{ filesystem: string }>(
       'SELECT "filesystem" FROM "folders" WHERE "name" = ?',
       ['s3folder'],
     );
     const newSecret = (JSON.parse(stored[0].filesystem) as { s3config: Json }).s3config.access_secret as Json;
     expect(newSecret.payload).not.toEqual((storedBefore.s3config.access_secret as Json).payload);
     expect(stored[0].filesystem).not.toContain(S3_SECRET);
-    expect(app.logs()).not.toContain(S3_SECRET);
+    expect(ctx.app.logs()).not.toContain(S3_SECRET);
   });
 
   it('PUT changes only mapped_path, description and filesystem; used quota is untouched', async () => {
@@ -320,12 +307,12 @@ describe('virtual folders (/api/v2/folders)', () => {
     expect((await call('/folders', 'POST', { name: 'shared', mapped_path: '/data/shared' })).status).toBe(
       201,
     );
-    const sharedId = await folderId(db, 'shared');
+    const sharedId = await folderId(ctx.db, 'shared');
     const old = Date.now() - 60_000;
-    const direct = await insertUser(db, 'direct-user', old);
-    const viaGroup = await insertUser(db, 'group-user', old);
-    await insertUser(db, 'other-user', old);
-    await db.query(
+    const direct = await insertUser(ctx.db, 'direct-user', old);
+    const viaGroup = await insertUser(ctx.db, 'group-user', old);
+    await insertUser(ctx.db, 'other-user', old);
+    await ctx.db.query(
       'INSERT INTO "users_folders_mapping" ("user_id", "folder_id", "virtual_path", "quota_size", "quota_files") VALUES (?, ?, ?, 0, 0)',
       [direct, sharedId, '/vdir'],
     );
@@ -334,10 +321,10 @@ describe('virtual folders (/api/v2/folders)', () => {
       virtual_folders: [{ name: 'shared', virtual_path: '/shared' }],
     });
     expect(group.status).toBe(201);
-    const groupRows = await db.query<{ id: number }>('SELECT "id" FROM "groups" WHERE "name" = ?', [
+    const groupRows = await ctx.db.query<{ id: number }>('SELECT "id" FROM "groups" WHERE "name" = ?', [
       'g-shared',
     ]);
-    await db.query(
+    await ctx.db.query(
       'INSERT INTO "users_groups_mapping" ("user_id", "group_id", "group_type") VALUES (?, ?, 2)',
       [viaGroup, Number(groupRows[0].id)],
     );
@@ -350,21 +337,21 @@ describe('virtual folders (/api/v2/folders)', () => {
     expect((await call('/folders/f1')).json().users).toBeUndefined();
 
     expect((await call('/folders/shared', 'PUT', { mapped_path: '/data/shared2' })).status).toBe(200);
-    const afterUpdate = await userUpdatedAt(db, 'direct-user');
+    const afterUpdate = await userUpdatedAt(ctx.db, 'direct-user');
     expect(afterUpdate).toBeGreaterThan(old);
-    expect(await userUpdatedAt(db, 'group-user')).toBeGreaterThan(old);
-    expect(await userUpdatedAt(db, 'other-user')).toBe(old);
+    expect(await userUpdatedAt(ctx.db, 'group-user')).toBeGreaterThan(old);
+    expect(await userUpdatedAt(ctx.db, 'other-user')).toBe(old);
     const groupView = (await call('/groups/g-shared')).json<{ virtual_folders: Json[] }>();
     expect(groupView.virtual_folders[0].mapped_path).toBe('/data/shared2');
 
-    await db.query('UPDATE "users" SET "updated_at" = ?', [old]);
+    await ctx.db.query('UPDATE "users" SET "updated_at" = ?', [old]);
     const del = await call('/folders/shared', 'DELETE');
     expect(del.status).toBe(200);
     expect(del.json()).toEqual({ message: 'Folder deleted' });
-    expect(await userUpdatedAt(db, 'direct-user')).toBeGreaterThan(old);
-    expect(await userUpdatedAt(db, 'group-user')).toBeGreaterThan(old);
-    expect(await userUpdatedAt(db, 'other-user')).toBe(old);
-    const mappings = await db.query('SELECT "id" FROM "users_folders_mapping" WHERE "folder_id" = ?', [
+    expect(await userUpdatedAt(ctx.db, 'direct-user')).toBeGreaterThan(old);
+    expect(await userUpdatedAt(ctx.db, 'group-user')).toBeGreaterThan(old);
+    expect(await userUpdatedAt(ctx.db, 'other-user')).toBe(old);
+    const mappings = await ctx.db.query('SELECT "id" FROM "users_folders_mapping" WHERE "folder_id" = ?', [
       sharedId,
     ]);
     expect(mappings).toHaveLength(0);
@@ -373,11 +360,11 @@ describe('virtual folders (/api/v2/folders)', () => {
   });
 
   it('needs a token (401) and the manage_folders permission (403)', async () => {
-    expect((await app.request('/api/v2/folders')).status).toBe(401);
-    expect((await app.request('/api/v2/folders/f1', { method: 'DELETE' })).status).toBe(401);
-    await insertAdmin(db, 'no-folders', 'pw-no-folders', ['manage_groups', 'view_users']);
-    await insertAdmin(db, 'folders-admin', 'pw-folders', ['manage_folders']);
-    const weak = await app.token({ username: 'no-folders', password: 'pw-no-folders' });
+    expect((await ctx.app.request('/api/v2/folders')).status).toBe(401);
+    expect((await ctx.app.request('/api/v2/folders/f1', { method: 'DELETE' })).status).toBe(401);
+    await insertAdmin(ctx.db, 'no-folders', 'pw-no-folders', ['manage_groups', 'view_users']);
+    await insertAdmin(ctx.db, 'folders-admin', 'pw-folders', ['manage_folders']);
+    const weak = await ctx.app.token({ username: 'no-folders', password: 'pw-no-folders' });
     for (const [path, method, body] of [
       ['/folders', 'GET', undefined],
       ['/folders', 'POST', { name: 'nope', mapped_path: '/x' }],
@@ -389,7 +376,7 @@ describe('virtual folders (/api/v2/folders)', () => {
       expect(res.status).toBe(403);
       expect(res.json()).toEqual({ message: 'Forbidden' });
     }
-    const allowed = await app.token({ username: 'folders-admin', password: 'pw-folders' });
+    const allowed = await ctx.app.token({ username: 'folders-admin', password: 'pw-folders' });
     expect((await call('/folders/f1', 'GET', undefined, allowed)).status).toBe(200);
     // confidential_data is for `*` admins only.
     const hidden = await call('/folders/s3folder?confidential_data=1', 'GET', undefined, allowed);
@@ -399,7 +386,7 @@ describe('virtual folders (/api/v2/folders)', () => {
   });
 
   it('documents the folder schemas under the reference names', async () => {
-    const res = await app.request('/openapi.json');
+    const res = await ctx.app.request('/openapi.json');
     expect(res.status).toBe(200);
     const doc = res.json<{ paths: Json; components: { schemas: Json } }>();
     expect(doc.components.schemas).toHaveProperty('BaseVirtualFolder');

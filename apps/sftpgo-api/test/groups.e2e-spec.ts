@@ -1,6 +1,6 @@
 import * as bcrypt from 'bcrypt';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { startTestServer, type TestServer } from './support/test-server';
+import type { TestDatabase } from './support/test-db';
+import { useTestServer } from './support/lifecycle';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 const SFTP_PASSWORD = 'group-sftp-password-Hq4%tY8&bN1w';
@@ -55,21 +55,16 @@ async function groupRow(db: TestDatabase, name: string) {
 }
 
 describe('groups (/api/v2/groups)', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let token: string;
+  const ctx = useTestServer({ captureLogs: 'debug', token: true });
 
-  const call = (path: string, method = 'GET', body?: unknown, bearer = token) =>
-    app.request(`/api/v2${path}`, {
+  const call = (path: string, method = 'GET', body?: unknown, bearer = ctx.token) =>
+    ctx.app.request(`/api/v2${path}`, {
       method,
       bearer,
       ...(body === undefined ? {} : { headers: JSON_HEADERS, body: JSON.stringify(body) }),
     });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db, { captureLogs: 'debug' });
-    token = await app.token();
     for (const name of ['vf1', 'vf2', 'vf3']) {
       const res = await call('/folders', 'POST', {
         name,
@@ -80,11 +75,6 @@ describe('groups (/api/v2/groups)', () => {
       });
       expect(res.status).toBe(201);
     }
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
   });
 
   it('creates a minimal group: 201, Location and SFTPGo shape', async () => {
@@ -245,10 +235,10 @@ describe('groups (/api/v2/groups)', () => {
     const get = await call('/groups/full');
     expect(get.json()).toEqual(body);
 
-    const stored = await groupRow(db, 'full');
+    const stored = await groupRow(ctx.db, 'full');
     expect(stored.user_settings).not.toContain(SFTP_PASSWORD);
-    expect(app.logs()).not.toContain(SFTP_PASSWORD);
-    const folders = await db.query('SELECT "id" FROM "groups_folders_mapping" WHERE "group_id" = ?', [
+    expect(ctx.app.logs()).not.toContain(SFTP_PASSWORD);
+    const folders = await ctx.db.query('SELECT "id" FROM "groups_folders_mapping" WHERE "group_id" = ?', [
       stored.id,
     ]);
     expect(folders).toHaveLength(2);
@@ -372,7 +362,7 @@ describe('groups (/api/v2/groups)', () => {
     const json = res.json<{ error: string; message: string }>();
     expect(json.error).toMatch(/^Validation error: /);
     expect(json.error).toContain(message);
-    expect(await groupRow(db, 'invalid')).toBeUndefined();
+    expect(await groupRow(ctx.db, 'invalid')).toBeUndefined();
   });
 
   it('refuses a duplicate name with 409', async () => {
@@ -390,13 +380,13 @@ describe('groups (/api/v2/groups)', () => {
   });
 
   it('PUT sending back the GET body keeps the stored secrets; confidential_data shows them to * admins', async () => {
-    const before = await groupRow(db, 'full');
+    const before = await groupRow(ctx.db, 'full');
     const got = (await call('/groups/full')).json<Json>();
     await new Promise((resolve) => setTimeout(resolve, 5));
     const put = await call('/groups/full', 'PUT', got);
     expect(put.status).toBe(200);
     expect(put.json()).toEqual({ message: 'Group updated' });
-    const after = await groupRow(db, 'full');
+    const after = await groupRow(ctx.db, 'full');
     const secret = (row: { user_settings: string }) =>
       (JSON.parse(row.user_settings) as { filesystem: { sftpconfig: Json } }).filesystem.sftpconfig.password;
     expect(secret(after)).toEqual(secret(before));
@@ -411,7 +401,7 @@ describe('groups (/api/v2/groups)', () => {
     expect(password.key).toEqual(expect.any(String));
     expect(password.additional_data).toBe('group_full');
     expect(confidential.text).not.toContain(SFTP_PASSWORD);
-    expect(app.logs()).not.toContain(SFTP_PASSWORD);
+    expect(ctx.app.logs()).not.toContain(SFTP_PASSWORD);
   });
 
   it('stores an S3 secret encrypted and confidential_data on POST only helps * admins', async () => {
@@ -434,22 +424,22 @@ describe('groups (/api/v2/groups)', () => {
     const secret = res.json<{ user_settings: { filesystem: { s3config: Json } } }>().user_settings.filesystem
       .s3config.access_secret as Json;
     expect(secret).toMatchObject({ status: 'AES-256-GCM', additional_data: 'group_s3group' });
-    expect((await groupRow(db, 's3group')).user_settings).not.toContain(S3_SECRET);
+    expect((await groupRow(ctx.db, 's3group')).user_settings).not.toContain(S3_SECRET);
     const list = await call('/groups');
     expect(list.text).not.toContain(S3_SECRET);
     for (const group of list.json<{ user_settings: { filesystem: { s3config: Json } } }[]>()) {
       const s3 = group.user_settings.filesystem.s3config.access_secret as Json | undefined;
       if (s3) expect(Object.keys(s3).sort()).toEqual(['payload', 'status']);
     }
-    expect(app.logs()).not.toContain(S3_SECRET);
+    expect(ctx.app.logs()).not.toContain(S3_SECRET);
   });
 
   it('PUT is a full replace, atomic on failure, and bumps the members', async () => {
     const old = Date.now() - 60_000;
-    const member = await insertUser(db, 'member', old);
-    await insertUser(db, 'outsider', old);
-    const full = await groupRow(db, 'full');
-    await db.query(
+    const member = await insertUser(ctx.db, 'member', old);
+    await insertUser(ctx.db, 'outsider', old);
+    const full = await groupRow(ctx.db, 'full');
+    await ctx.db.query(
       'INSERT INTO "users_groups_mapping" ("user_id", "group_id", "group_type") VALUES (?, ?, 1)',
       [member, full.id],
     );
@@ -466,8 +456,11 @@ describe('groups (/api/v2/groups)', () => {
     expect((await call('/groups/full')).json()).toEqual(stored);
     expect(
       Number(
-        (await db.query<{ u: number }>('SELECT "updated_at" AS "u" FROM "users" WHERE "id" = ?', [member]))[0]
-          .u,
+        (
+          await ctx.db.query<{ u: number }>('SELECT "updated_at" AS "u" FROM "users" WHERE "id" = ?', [
+            member,
+          ])
+        )[0].u,
       ),
     ).toBe(old);
 
@@ -493,7 +486,7 @@ describe('groups (/api/v2/groups)', () => {
     });
     expect((updated.virtual_folders as Json[]).map((f) => f.name)).toEqual(['vf3']);
     expect(updated.users).toEqual(['member']);
-    const times = await db.query<{ username: string; updated_at: number | string }>(
+    const times = await ctx.db.query<{ username: string; updated_at: number | string }>(
       'SELECT "username", "updated_at" FROM "users" WHERE "username" IN (?, ?)',
       ['member', 'outsider'],
     );
@@ -522,9 +515,9 @@ describe('groups (/api/v2/groups)', () => {
   it('folder back-references show the group; admins proposing the group are listed', async () => {
     const folder = (await call('/folders/vf3')).json();
     expect(folder.groups).toEqual(['full']);
-    const adminId = await insertAdmin(db, 'group-admin', 'pw-group-admin', ['*']);
-    const full = await groupRow(db, 'full');
-    await db.query(
+    const adminId = await insertAdmin(ctx.db, 'group-admin', 'pw-group-admin', ['*']);
+    const full = await groupRow(ctx.db, 'full');
+    await ctx.db.query(
       'INSERT INTO "admins_groups_mapping" ("admin_id", "group_id", "options") VALUES (?, ?, ?)',
       [adminId, full.id, '{"add_to_users_as":1}'],
     );
@@ -538,16 +531,16 @@ describe('groups (/api/v2/groups)', () => {
       error: 'Validation error: the group "full" is referenced, it cannot be removed',
       message: '',
     });
-    const full = await groupRow(db, 'full');
-    await db.query('DELETE FROM "users_groups_mapping" WHERE "group_id" = ?', [full.id]);
+    const full = await groupRow(ctx.db, 'full');
+    await ctx.db.query('DELETE FROM "users_groups_mapping" WHERE "group_id" = ?', [full.id]);
     const deleted = await call('/groups/full', 'DELETE');
     expect(deleted.status).toBe(200);
     expect(deleted.json()).toEqual({ message: 'Group deleted' });
     expect(
-      await db.query('SELECT "id" FROM "admins_groups_mapping" WHERE "group_id" = ?', [full.id]),
+      await ctx.db.query('SELECT "id" FROM "admins_groups_mapping" WHERE "group_id" = ?', [full.id]),
     ).toHaveLength(0);
     expect(
-      await db.query('SELECT "id" FROM "groups_folders_mapping" WHERE "group_id" = ?', [full.id]),
+      await ctx.db.query('SELECT "id" FROM "groups_folders_mapping" WHERE "group_id" = ?', [full.id]),
     ).toHaveLength(0);
     expect((await call('/folders/vf3')).json().groups).toBeUndefined();
     expect((await call('/groups/full')).status).toBe(404);
@@ -556,11 +549,11 @@ describe('groups (/api/v2/groups)', () => {
   });
 
   it('needs a token (401) and the manage_groups permission (403)', async () => {
-    expect((await app.request('/api/v2/groups')).status).toBe(401);
-    expect((await app.request('/api/v2/groups', { method: 'POST' })).status).toBe(401);
-    await insertAdmin(db, 'no-groups', 'pw-no-groups', ['manage_folders', 'view_users']);
-    await insertAdmin(db, 'groups-admin', 'pw-groups', ['manage_groups']);
-    const weak = await app.token({ username: 'no-groups', password: 'pw-no-groups' });
+    expect((await ctx.app.request('/api/v2/groups')).status).toBe(401);
+    expect((await ctx.app.request('/api/v2/groups', { method: 'POST' })).status).toBe(401);
+    await insertAdmin(ctx.db, 'no-groups', 'pw-no-groups', ['manage_folders', 'view_users']);
+    await insertAdmin(ctx.db, 'groups-admin', 'pw-groups', ['manage_groups']);
+    const weak = await ctx.app.token({ username: 'no-groups', password: 'pw-no-groups' });
     for (const [path, method, body] of [
       ['/groups', 'GET', undefined],
       ['/groups', 'POST', { name: 'nope' }],
@@ -572,7 +565,7 @@ describe('groups (/api/v2/groups)', () => {
       expect(res.status).toBe(403);
       expect(res.json()).toEqual({ message: 'Forbidden' });
     }
-    const allowed = await app.token({ username: 'groups-admin', password: 'pw-groups' });
+    const allowed = await ctx.app.token({ username: 'groups-admin', password: 'pw-groups' });
     expect((await call('/groups/g1', 'GET', undefined, allowed)).status).toBe(200);
     const hidden = await call('/groups/s3group?confidential_data=1', 'GET', undefined, allowed);
     const secret = hidden.json<{ user_settings: { filesystem: { s3config: Json } } }>().user_settings
@@ -581,7 +574,7 @@ describe('groups (/api/v2/groups)', () => {
   });
 
   it('documents the group schemas under the reference names', async () => {
-    const doc = (await app.request('/openapi.json')).json<{ components: { schemas: Json } }>();
+    const doc = (await ctx.app.request('/openapi.json')).json<{ components: { schemas: Json } }>();
     expect(doc.components.schemas).toHaveProperty('Group');
     expect(doc.components.schemas).toHaveProperty('GroupUserSettings');
   });

@@ -1,37 +1,24 @@
 import { send } from './support/http-client';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { ADMIN, freePort, startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/lifecycle';
+import { ADMIN, freePort, startTestServer } from './support/test-server';
 
 describe('public endpoints and HTTP conventions', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let token: string;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-    token = await app.token();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  const ctx = useTestServer({ token: true });
 
   it('GET /healthz answers ok as plain text without credentials (HEAD too)', async () => {
-    const res = await app.request('/healthz');
+    const res = await ctx.app.request('/healthz');
     expect(res.status).toBe(200);
     expect(res.text).toBe('ok');
     expect(res.headers['content-type']).toBe('text/plain; charset=utf-8');
-    const head = await app.request('/healthz', { method: 'HEAD' });
+    const head = await ctx.app.request('/healthz', { method: 'HEAD' });
     expect(head.status).toBe(200);
     expect(head.text).toBe('');
-    expect((await app.request('/api/v2/healthz')).status).toBe(404);
+    expect((await ctx.app.request('/api/v2/healthz')).status).toBe(404);
   });
 
   it('GET /api/v2/version needs an admin token and returns VersionInfo', async () => {
-    expect((await app.request('/api/v2/version')).status).toBe(401);
-    const res = await app.request('/api/v2/version', { bearer: token });
+    expect((await ctx.app.request('/api/v2/version')).status).toBe(401);
+    const res = await ctx.app.request('/api/v2/version', { bearer: ctx.token });
     expect(res.status).toBe(200);
     const body = res.json<{ version: string; build_date: string; commit_hash: string; features: string[] }>();
     expect(Object.keys(body).sort()).toEqual(['build_date', 'commit_hash', 'features', 'version']);
@@ -41,7 +28,7 @@ describe('public endpoints and HTTP conventions', () => {
   });
 
   it('serves the OpenAPI document generated from the code, and Swagger UI', async () => {
-    const res = await app.request('/openapi.json');
+    const res = await ctx.app.request('/openapi.json');
     expect(res.status).toBe(200);
     const doc = res.json<{
       openapi: string;
@@ -51,29 +38,31 @@ describe('public endpoints and HTTP conventions', () => {
     expect(doc.paths['/api/v2/token'].get.operationId).toBe('get_token');
     expect(doc.paths['/api/v2/logout'].get.operationId).toBe('logout');
     expect(doc.paths['/api/v2/version'].get.operationId).toBe('get_version');
-    const ui = await app.request('/openapi');
+    const ui = await ctx.app.request('/openapi');
     expect(ui.status).toBe(200);
     expect(ui.text).toContain('swagger');
   });
 
   it('answers unknown routes with 404 in SFTPGo shape and strips trailing slashes', async () => {
-    const missing = await app.request('/api/v2/no/such/route', { bearer: token });
+    const missing = await ctx.app.request('/api/v2/no/such/route', { bearer: ctx.token });
     expect(missing.status).toBe(404);
     expect(missing.json()).toEqual({ message: 'Not Found' });
-    expect((await app.request('/api/v2/version/', { bearer: token })).status).toBe(200);
+    expect((await ctx.app.request('/api/v2/version/', { bearer: ctx.token })).status).toBe(200);
   });
 
   it('sets the Server header and a request id (echoing a sane X-Request-ID)', async () => {
-    const res = await app.request('/healthz', { headers: { 'x-request-id': 'abc-123' } });
+    const res = await ctx.app.request('/healthz', { headers: { 'x-request-id': 'abc-123' } });
     expect(res.headers.server).toMatch(/^SFTPGo\//);
     expect(res.headers['x-request-id']).toBe('abc-123');
-    const generated = await app.request('/healthz', { headers: { 'x-request-id': 'bad id\twith spaces' } });
+    const generated = await ctx.app.request('/healthz', {
+      headers: { 'x-request-id': 'bad id\twith spaces' },
+    });
     expect(generated.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('serves every configured binding from one application', async () => {
     const second = await freePort();
-    const other = await startTestServer(db, {
+    const other = await startTestServer(ctx.db, {
       env: {
         SFTPGO_HTTPD__BINDINGS__1__ADDRESS: '127.0.0.1',
         SFTPGO_HTTPD__BINDINGS__1__PORT: String(second),
@@ -92,10 +81,10 @@ describe('public endpoints and HTTP conventions', () => {
 
   it('finishes in-flight requests on shutdown, then refuses new connections', async () => {
     // A slow password hash keeps the token request in flight while the server is asked to stop.
-    const other = await startTestServer(db, {
+    const other = await startTestServer(ctx.db, {
       env: { SFTPGO_DATA_PROVIDER__PASSWORD_HASHING__BCRYPT_OPTIONS__COST: '12' },
     });
-    const created = await db.query<{ password: string }>(
+    const created = await ctx.db.query<{ password: string }>(
       'SELECT "password" FROM "admins" WHERE "username" = ?',
       [ADMIN.username],
     );
@@ -103,7 +92,7 @@ describe('public endpoints and HTTP conventions', () => {
     const slowAdmin = { username: 'slow-admin', password: 'slow-password' };
     const bcrypt = await import('bcrypt');
     const now = Date.now();
-    await db.query(
+    await ctx.db.query(
       'INSERT INTO "admins" ("username", "password", "status", "permissions", "filters", "last_login", "created_at", "updated_at") VALUES (?, ?, 1, ?, ?, 0, ?, ?)',
       [slowAdmin.username, await bcrypt.hash(slowAdmin.password, 13), '["*"]', '{}', now, now],
     );

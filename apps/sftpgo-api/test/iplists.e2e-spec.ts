@@ -1,6 +1,6 @@
 import type { TestResponse } from './support/http-client';
 import { jsonBody } from './support/user-fixtures';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
+import { useTestServer } from './support/lifecycle';
 import { ADMIN, startTestServer, type TestServer } from './support/test-server';
 
 interface Entry {
@@ -34,15 +34,13 @@ const NOT_FOUND = { status: 404, body: { error: 'Not Found', message: '' } };
 const NOT_ALLOWED = { status: 403, body: { error: 'you are not allowed to connect', message: 'Forbidden' } };
 
 describe('IP lists (/api/v2/iplists)', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let token: string;
+  const ctx = useTestServer({ token: true });
 
   /** One admin API call from 127.0.0.1 with the default admin's token unless `bearer` is given. */
-  const call = (method: string, path: string, body?: unknown, bearer = token, server = app) =>
+  const call = (method: string, path: string, body?: unknown, bearer = ctx.token, server = ctx.app) =>
     server.request(`/api/v2${path}`, { method, bearer, ...(body === undefined ? {} : jsonBody(body)) });
 
-  const add = async (type: number, entry: Record<string, unknown>, server = app, bearer = token) => {
+  const add = async (type: number, entry: Record<string, unknown>, server = ctx.app, bearer = ctx.token) => {
     const res = await call('POST', `/iplists/${type}`, { type, mode: 1, ...entry }, bearer, server);
     expect(outcome(res)).toEqual({ status: 201, body: { message: 'Entry added' } });
     return res;
@@ -59,17 +57,6 @@ describe('IP lists (/api/v2/iplists)', () => {
     expect({ query, status: res.status }).toEqual({ query, status: 200 });
     return res.json<Entry[]>().map((entry) => entry.ipornet);
   };
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-    token = await app.token();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
 
   describe('create and read', () => {
     it('adds entries with 201, a Location and SFTPGo normalisation', async () => {
@@ -171,7 +158,7 @@ describe('IP lists (/api/v2/iplists)', () => {
         (await post(1, { type: 1, mode: 1, ipornet: '10.0.0.1', description: 'x'.repeat(513) })).status,
       ).toBe(400);
       expect((await post(1, { type: '1', mode: 1, ipornet: '10.0.0.1' })).status).toBe(400);
-      const noBody = await app.request('/api/v2/iplists/1', { method: 'POST', bearer: token });
+      const noBody = await ctx.app.request('/api/v2/iplists/1', { method: 'POST', bearer: ctx.token });
       expect(noBody.status).toBe(400);
       expect(outcome(await call('GET', '/iplists/x'))).toEqual({
         status: 400,
@@ -195,7 +182,7 @@ describe('IP lists (/api/v2/iplists)', () => {
     });
 
     it('needs a token (401) and the * permission (403)', async () => {
-      expect((await app.request('/api/v2/iplists/1')).status).toBe(401);
+      expect((await ctx.app.request('/api/v2/iplists/1')).status).toBe(401);
       const created = await call('POST', '/admins', {
         username: 'limited',
         password: 'limited-Pa55!',
@@ -203,7 +190,7 @@ describe('IP lists (/api/v2/iplists)', () => {
         permissions: ['view_users', 'manage_defender', 'view_defender'],
       });
       expect(created.status).toBe(201);
-      const limited = await app.token({ username: 'limited', password: 'limited-Pa55!' });
+      const limited = await ctx.app.token({ username: 'limited', password: 'limited-Pa55!' });
       for (const [method, path, body] of [
         ['GET', '/iplists/1', undefined],
         ['POST', '/iplists/1', { type: 1, mode: 1, ipornet: '10.0.0.1' }],
@@ -324,7 +311,7 @@ describe('IP lists (/api/v2/iplists)', () => {
       // The allow entry for the admin's own address comes first, through the server without the allow list.
       await add(1, { ipornet: '127.0.0.1' });
       await add(1, { ipornet: '127.0.0.0/8', protocols: 1 }); // SSH only: no effect on HTTP
-      guarded = await startTestServer(db, { env: { SFTPGO_COMMON__ALLOWLIST_STATUS: '1' } });
+      guarded = await startTestServer(ctx.db, { env: { SFTPGO_COMMON__ALLOWLIST_STATUS: '1' } });
       guardedToken = await guarded.token();
     });
 

@@ -1,5 +1,5 @@
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { startTestServer, type TestServer } from './support/test-server';
+import type { TestDatabase } from './support/test-db';
+import { useTestServer } from './support/lifecycle';
 
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
@@ -22,28 +22,15 @@ async function insertUser(db: TestDatabase, username: string, roleId: number | n
 }
 
 describe('roles (/api/v2/roles)', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let token: string;
+  const ctx = useTestServer({ token: true });
 
-  const send = (method: string, path: string, body?: unknown, bearer = token) =>
-    app.request(`/api/v2${path}`, {
+  const send = (method: string, path: string, body?: unknown, bearer = ctx.token) =>
+    ctx.app.request(`/api/v2${path}`, {
       method,
       bearer,
       headers: body === undefined ? {} : JSON_HEADERS,
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-    token = await app.token();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
 
   it('creates a role: 201, Location, the role with timestamps', async () => {
     const before = Date.now();
@@ -149,9 +136,9 @@ describe('roles (/api/v2/roles)', () => {
   it('shows admins and users holding the role; refuses deleting a role an admin holds', async () => {
     expect((await send('POST', '/roles', { name: 'shared' })).status).toBe(201);
     const role = (await send('GET', '/roles/shared')).json<RoleBody>();
-    await insertUser(db, 'user-b', role.id);
-    await insertUser(db, 'user-a', role.id);
-    await insertUser(db, 'user-free', null);
+    await insertUser(ctx.db, 'user-b', role.id);
+    await insertUser(ctx.db, 'user-a', role.id);
+    await insertUser(ctx.db, 'user-free', null);
     const admin = await send('POST', '/admins', {
       username: 'role-admin',
       password: 'secret-pwd',
@@ -179,9 +166,11 @@ describe('roles (/api/v2/roles)', () => {
     expect(deleted.json()).toEqual({ message: 'Role deleted' });
     expect((await send('GET', '/roles/shared')).status).toBe(404);
     // The users stay, without the role and with a new updated_at.
-    const users = await db.query<{ username: string; role_id: number | null; updated_at: number | string }>(
-      'SELECT "username", "role_id", "updated_at" FROM "users" ORDER BY "username"',
-    );
+    const users = await ctx.db.query<{
+      username: string;
+      role_id: number | null;
+      updated_at: number | string;
+    }>('SELECT "username", "role_id", "updated_at" FROM "users" ORDER BY "username"');
     expect(users.map((u) => [u.username, u.role_id])).toEqual([
       ['user-a', null],
       ['user-b', null],
@@ -192,9 +181,9 @@ describe('roles (/api/v2/roles)', () => {
   });
 
   it('needs a token (401) and the * permission (403)', async () => {
-    const noToken = await app.request('/api/v2/roles');
+    const noToken = await ctx.app.request('/api/v2/roles');
     expect(noToken.status).toBe(401);
-    expect((await app.request('/api/v2/roles/role1', { method: 'DELETE' })).status).toBe(401);
+    expect((await ctx.app.request('/api/v2/roles/role1', { method: 'DELETE' })).status).toBe(401);
     const created = await send('POST', '/admins', {
       username: 'limited',
       password: 'limited-pwd',
@@ -202,7 +191,7 @@ describe('roles (/api/v2/roles)', () => {
       permissions: ['view_users', 'manage_groups'],
     });
     expect(created.status).toBe(201);
-    const limited = await app.token({ username: 'limited', password: 'limited-pwd' });
+    const limited = await ctx.app.token({ username: 'limited', password: 'limited-pwd' });
     for (const [method, path, body] of [
       ['GET', '/roles', undefined],
       ['POST', '/roles', { name: 'nope' }],

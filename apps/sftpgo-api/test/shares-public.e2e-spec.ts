@@ -1,20 +1,16 @@
 import {
   existsSync,
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
-  rmSync,
   statSync,
   symlinkSync,
   writeFileSync,
 } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestRequest, TestResponse } from './support/http-client';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/lifecycle';
 import { createUserWithToken, jsonBody } from './support/user-fixtures';
 import { unzip } from './support/zip';
 import { multipart } from './support/multipart';
@@ -55,26 +51,19 @@ const basicAuth = (username: string, password: string) => ({
 });
 
 describe('public share endpoints /api/v2/shares/{id}', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let admin: string;
-  let root: string;
+  const ctx = useTestServer({ captureLogs: 'info', token: true, tempDir: 'sftpgo-shares-' });
   let outside: string;
   /** The owner of most shares, with its token. */
   let owner: string;
   let home: string;
 
-  const homeOf = (username: string) => join(root, 'home', username);
+  const homeOf = (username: string) => join(ctx.root, 'home', username);
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db, { captureLogs: 'info' });
-    admin = await app.token();
-    root = mkdtempSync(join(tmpdir(), 'sftpgo-shares-'));
-    outside = join(root, 'outside');
+    outside = join(ctx.root, 'outside');
     mkdirSync(outside);
     writeFileSync(join(outside, 'secret.txt'), 'outside the home');
-    owner = await createUserWithToken(app, admin, 'owner', homeOf('owner'));
+    owner = await createUserWithToken(ctx.app, ctx.token, 'owner', homeOf('owner'));
     home = homeOf('owner');
     mkdirSync(join(home, 'share', 'sub'), { recursive: true });
     writeFileSync(join(home, 'share', 'a.txt'), 'alpha');
@@ -88,15 +77,9 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
     mkdirSync(join(home, 'drop2'));
   });
 
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-    if (root) rmSync(root, { recursive: true, force: true });
-  });
-
   /** Creates a share through the owner's API and returns its id. */
   async function createShare(token: string, body: Record<string, unknown>): Promise<string> {
-    const res = await app.request('/api/v2/user/shares', {
+    const res = await ctx.app.request('/api/v2/user/shares', {
       method: 'POST',
       bearer: token,
       ...jsonBody(body),
@@ -112,25 +95,25 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
 
   /** `used_tokens` and `last_use_at` as the owner sees them. */
   async function usage(token: string, id: string): Promise<{ used: number; lastUse: number }> {
-    const res = await app.request(`/api/v2/user/shares/${id}`, { bearer: token });
+    const res = await ctx.app.request(`/api/v2/user/shares/${id}`, { bearer: token });
     expect(res.status).toBe(200);
     const body = res.json<{ used_tokens?: number; last_use_at?: number }>();
     return { used: body.used_tokens ?? 0, lastUse: body.last_use_at ?? 0 };
   }
 
   const share = (id: string, suffix = '', options: TestRequest = {}): Promise<TestResponse> =>
-    app.request(`/api/v2/shares/${id}${suffix}`, options);
+    ctx.app.request(`/api/v2/shares/${id}${suffix}`, options);
 
   const result = (res: TestResponse) => ({ status: res.status, body: res.json() });
 
   /** Changes some fields of a user through the admin API (read, merge, full update). */
   async function updateUser(username: string, changes: Record<string, unknown>): Promise<void> {
-    const current = await app.request(`/api/v2/users/${username}`, { bearer: admin });
+    const current = await ctx.app.request(`/api/v2/users/${username}`, { bearer: ctx.token });
     expect(current.status).toBe(200);
     const body = { ...current.json(), ...changes };
-    const res = await app.request(`/api/v2/users/${username}`, {
+    const res = await ctx.app.request(`/api/v2/users/${username}`, {
       method: 'PUT',
-      bearer: admin,
+      bearer: ctx.token,
       ...jsonBody(body),
     });
     expect({ status: res.status, body: res.text }).toMatchObject({ status: 200 });
@@ -222,8 +205,8 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
         body: { error: 'invalid credentials', message: 'Unauthorized' },
       });
       expect(wrong.headers['www-authenticate']).toBe('Basic realm="SFTPGo"');
-      expect(app.logs()).toContain(`share password (share ${id})`);
-      expect(app.logs()).not.toContain('not-the-password');
+      expect(ctx.app.logs()).toContain(`share password (share ${id})`);
+      expect(ctx.app.logs()).not.toContain('not-the-password');
       for (const username of ['', 'anyone', 'owner']) {
         const ok = await share(id, '?compress=false', { headers: basicAuth(username, password) });
         expect({ status: ok.status, text: ok.text }).toEqual({ status: 200, text: 'single file content' });
@@ -239,13 +222,14 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
         ['deleted', 'delete'],
       ];
       for (const [username, change] of cases) {
-        const token = await createUserWithToken(app, admin, username, homeOf(username));
+        const token = await createUserWithToken(ctx.app, ctx.token, username, homeOf(username));
         writeFileSync(join(homeOf(username), 'f.txt'), 'content');
         const id = await createShare(token, { name: 'f', scope: 3, paths: ['/'] });
         expect((await share(id, '/files?path=f.txt')).status).toBe(200);
         if (change === 'delete') {
           expect(
-            (await app.request(`/api/v2/users/${username}`, { method: 'DELETE', bearer: admin })).status,
+            (await ctx.app.request(`/api/v2/users/${username}`, { method: 'DELETE', bearer: ctx.token }))
+              .status,
           ).toBe(200);
         } else {
           await updateUser(username, change);
@@ -261,7 +245,7 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
     });
 
     it('refuses a share without password once the owner forbids them, and an unmet HTTP 2FA requirement (403)', async () => {
-      const token = await createUserWithToken(app, admin, 'strict', homeOf('strict'));
+      const token = await createUserWithToken(ctx.app, ctx.token, 'strict', homeOf('strict'));
       writeFileSync(join(homeOf('strict'), 'f.txt'), 'content');
       const open = await createShare(token, { name: 'open', scope: 1, paths: ['/f.txt'] });
       const locked = await createShare(token, {
@@ -285,11 +269,13 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
     });
 
     it("applies the owner's max_sessions (429)", async () => {
-      const token = await createUserWithToken(app, admin, 'busy', homeOf('busy'), { max_sessions: 1 });
+      const token = await createUserWithToken(ctx.app, ctx.token, 'busy', homeOf('busy'), {
+        max_sessions: 1,
+      });
       writeFileSync(join(homeOf('busy'), 'f.txt'), 'content');
       const id = await createShare(token, { name: 'f', scope: 3, paths: ['/'] });
       // An upload of the owner kept open holds the only session.
-      const req = httpRequest(`${app.url}/api/v2/user/files/upload?path=%2Fslow.bin`, {
+      const req = httpRequest(`${ctx.app.url}/api/v2/user/files/upload?path=%2Fslow.bin`, {
         method: 'POST',
         agent: false,
         headers: { authorization: `Bearer ${token}`, 'content-length': '200' },
@@ -316,9 +302,9 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
       expect(await done).toBe(201);
       expect((await share(id, '/files?path=f.txt')).status).toBe(200);
       // Finished transfers give the session back, a zip's and a HEAD's included.
-      const zip = await getBinary(`${app.url}/api/v2/shares/${id}`);
+      const zip = await getBinary(`${ctx.app.url}/api/v2/shares/${id}`);
       expect(Object.keys(zipContents(zip.body)).sort()).toEqual(['f.txt', 'slow.bin']);
-      expect((await getBinary(`${app.url}/api/v2/shares/${id}`, {}, 'HEAD')).status).toBe(200);
+      expect((await getBinary(`${ctx.app.url}/api/v2/shares/${id}`, {}, 'HEAD')).status).toBe(200);
       await sleep(100);
       expect((await share(id, '/files?path=f.txt')).status).toBe(200);
       expect((await share(id, '/g.txt', { method: 'POST', body: 'x' })).status).toBe(201);
@@ -328,7 +314,7 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
   describe('GET /shares/{id}', () => {
     it('zips a shared directory with entries relative to it, without symlinks or its sibling /share2', async () => {
       const id = await createShare(owner, { name: 'docs', scope: 1, paths: ['/share'] });
-      const res = await getBinary(`${app.url}/api/v2/shares/${id}`);
+      const res = await getBinary(`${ctx.app.url}/api/v2/shares/${id}`);
       expect(res.status).toBe(200);
       expect(res.headers['content-type']).toBe('application/zip');
       expect(res.headers['content-disposition']).toBe('attachment; filename="share-docs.zip"');
@@ -340,7 +326,7 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
     it('zips several paths relative to the root; compress=false only applies to one regular file', async () => {
       const id = await createShare(owner, { name: 'multi', scope: 1, paths: ['/share/sub', '/single.txt'] });
       for (const query of ['', '?compress=false']) {
-        const res = await getBinary(`${app.url}/api/v2/shares/${id}${query}`);
+        const res = await getBinary(`${ctx.app.url}/api/v2/shares/${id}${query}`);
         expect(res.status).toBe(200);
         expect(zipContents(res.body)).toEqual({
           'share/sub/': '',
@@ -349,13 +335,13 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
         });
       }
       const dir = await createShare(owner, { name: 'dir', scope: 1, paths: ['/share/sub'] });
-      const zipped = await getBinary(`${app.url}/api/v2/shares/${dir}?compress=false`);
+      const zipped = await getBinary(`${ctx.app.url}/api/v2/shares/${dir}?compress=false`);
       expect(zipContents(zipped.body)).toEqual({ 'b.txt': 'beta' });
     });
 
     it('sends one shared file as is with compress=false: ranges, conditional requests, HEAD', async () => {
       const id = await createShare(owner, { name: 'one', scope: 1, paths: ['/single.txt'] });
-      const url = `${app.url}/api/v2/shares/${id}?compress=false`;
+      const url = `${ctx.app.url}/api/v2/shares/${id}?compress=false`;
       const full = await getBinary(url);
       expect(full.status).toBe(200);
       expect(full.body.toString()).toBe('single file content');
@@ -381,7 +367,7 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
         },
       );
       // The default is the zip, even of a single file.
-      const zipped = await getBinary(`${app.url}/api/v2/shares/${id}`);
+      const zipped = await getBinary(`${ctx.app.url}/api/v2/shares/${id}`);
       expect(zipped.headers['content-disposition']).toBe('attachment; filename="share-one.zip"');
       expect(zipContents(zipped.body)).toEqual({ 'single.txt': 'single file content' });
     });
@@ -394,7 +380,7 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
     });
 
     it("uses the owner's permissions: no download permission, no file (403)", async () => {
-      const token = await createUserWithToken(app, admin, 'nodl', homeOf('nodl'), {
+      const token = await createUserWithToken(ctx.app, ctx.token, 'nodl', homeOf('nodl'), {
         permissions: { '/': ['list', 'upload'] },
       });
       writeFileSync(join(homeOf('nodl'), 'f.txt'), 'content');
@@ -412,7 +398,7 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
         [zipId, ''],
       ]) {
         const results = await Promise.all(
-          Array.from({ length: 25 }, () => getBinary(`${app.url}/api/v2/shares/${shareId}${query}`)),
+          Array.from({ length: 25 }, () => getBinary(`${ctx.app.url}/api/v2/shares/${shareId}${query}`)),
         );
         const statuses = results.map((r) => r.status).sort();
         expect(statuses).toEqual([200, ...Array<number>(24).fill(404)]);
@@ -599,7 +585,7 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
       }
       expect(readdirSync(join(home, 'drop2'))).toEqual([]);
       expect(existsSync(join(home, 'x.txt'))).toBe(false);
-      expect(existsSync(join(root, 'home', 'x.txt'))).toBe(false);
+      expect(existsSync(join(ctx.root, 'home', 'x.txt'))).toBe(false);
       expect(await usage(owner, id)).toMatchObject({ used: 0 });
     });
 
@@ -620,14 +606,16 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
     });
 
     it("enforces the owner's permissions and quotas (403, 413) and gives the use back", async () => {
-      const readOnly = await createUserWithToken(app, admin, 'reader', homeOf('reader'), {
+      const readOnly = await createUserWithToken(ctx.app, ctx.token, 'reader', homeOf('reader'), {
         permissions: { '/': ['list', 'download'] },
       });
       const ro = await createShare(readOnly, { name: 'ro', scope: 2, paths: ['/'] });
       expect((await share(ro, '/x.txt', { method: 'POST', body: 'x' })).status).toBe(403);
       expect(await usage(readOnly, ro)).toMatchObject({ used: 0 });
 
-      const files = await createUserWithToken(app, admin, 'qfiles', homeOf('qfiles'), { quota_files: 1 });
+      const files = await createUserWithToken(ctx.app, ctx.token, 'qfiles', homeOf('qfiles'), {
+        quota_files: 1,
+      });
       const qf = await createShare(files, { name: 'qf', scope: 2, paths: ['/'] });
       expect((await share(qf, '/a.txt', { method: 'POST', body: 'a' })).status).toBe(201);
       expect(result(await share(qf, '/b.txt', { method: 'POST', body: 'b' }))).toEqual({
@@ -642,7 +630,9 @@ describe('public share endpoints /api/v2/shares/{id}', () => {
       expect(readdirSync(homeOf('qfiles'))).toEqual(['a.txt']);
       expect(await usage(files, qf)).toMatchObject({ used: 1 });
 
-      const size = await createUserWithToken(app, admin, 'qsize', homeOf('qsize'), { quota_size: 10 });
+      const size = await createUserWithToken(ctx.app, ctx.token, 'qsize', homeOf('qsize'), {
+        quota_size: 10,
+      });
       const qs = await createShare(size, { name: 'qs', scope: 2, paths: ['/'] });
       expect((await share(qs, '/big.bin', { method: 'POST', body: Buffer.alloc(20, 1) })).status).toBe(413);
       expect(readdirSync(homeOf('qsize'))).toEqual([]);

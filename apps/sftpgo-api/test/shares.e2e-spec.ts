@@ -1,10 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestResponse } from './support/http-client';
 import { createUserWithToken, jsonBody } from './support/user-fixtures';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/lifecycle';
 
 const SHARE_ID = /^[2-9A-HJ-NP-Za-km-z]{22}$/;
 const REDACTED = '[**redacted**]';
@@ -74,21 +71,18 @@ const sortedBy = (values: string[], compare: (a: string, b: string) => number) =
 const caseInsensitiveCompare = (a: string, b: string) => binaryCompare(a.toLowerCase(), b.toLowerCase());
 
 describe('user shares (/api/v2/user/shares)', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let admin: string;
-  let root: string;
+  const ctx = useTestServer({ token: true, tempDir: 'sftpgo-shares-' });
   let alice: string;
   let bob: string;
 
-  const homeOf = (username: string) => join(root, 'home', username);
+  const homeOf = (username: string) => join(ctx.root, 'home', username);
 
   const userWithToken = (username: string, extra: Record<string, unknown> = {}): Promise<string> =>
-    createUserWithToken(app, admin, username, homeOf(username), extra);
+    createUserWithToken(ctx.app, ctx.token, username, homeOf(username), extra);
 
   /** One call to the shares API with a user token. */
   const call = (token: string, method: string, path = '', body?: unknown) =>
-    app.request(`/api/v2/user/shares${path}`, {
+    ctx.app.request(`/api/v2/user/shares${path}`, {
       method,
       bearer: token,
       ...(body === undefined ? {} : jsonBody(body)),
@@ -109,7 +103,7 @@ describe('user shares (/api/v2/user/shares)', () => {
 
   /** The stored password column of a share. */
   async function storedPassword(id: string): Promise<string | null> {
-    const rows = await db.query<{ password: string | null }>(
+    const rows = await ctx.db.query<{ password: string | null }>(
       'SELECT "password" FROM "shares" WHERE "share_id" = ?',
       [id],
     );
@@ -124,18 +118,8 @@ describe('user shares (/api/v2/user/shares)', () => {
   });
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-    admin = await app.token();
-    root = mkdtempSync(join(tmpdir(), 'sftpgo-shares-'));
     alice = await userWithToken('alice', { filters: { allow_api_key_auth: true } });
     bob = await userWithToken('bob');
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-    if (root) rmSync(root, { recursive: true, force: true });
   });
 
   describe('create and read', () => {
@@ -223,31 +207,31 @@ describe('user shares (/api/v2/user/shares)', () => {
     });
 
     it('works with a user API key', async () => {
-      const keyRes = await app.request('/api/v2/apikeys', {
+      const keyRes = await ctx.app.request('/api/v2/apikeys', {
         method: 'POST',
-        bearer: admin,
+        bearer: ctx.token,
         ...jsonBody({ name: 'alice key', scope: 2, user: 'alice' }),
       });
       expect(keyRes.status).toBe(201);
       const key = keyRes.json<{ key: string }>().key;
       const headers = { 'X-SFTPGO-API-KEY': key };
-      const created = await app.request('/api/v2/user/shares', {
+      const created = await ctx.app.request('/api/v2/user/shares', {
         method: 'POST',
         headers: { ...headers, 'content-type': 'application/json' },
         body: JSON.stringify({ name: 'via key', scope: READ, paths: ['/k'] }),
       });
       expect(outcome(created)).toEqual({ status: 201, body: { message: 'Share created' } });
       const id = String(created.headers['x-object-id']);
-      const listed = await app.request('/api/v2/user/shares?limit=500', { headers });
+      const listed = await ctx.app.request('/api/v2/user/shares?limit=500', { headers });
       expect(listed.status).toBe(200);
       expect(listed.json<ShareBody[]>().map((s) => s.id)).toContain(id);
-      const deleted = await app.request(`/api/v2/user/shares/${id}`, { method: 'DELETE', headers });
+      const deleted = await ctx.app.request(`/api/v2/user/shares/${id}`, { method: 'DELETE', headers });
       expect(outcome(deleted)).toEqual({ status: 200, body: { message: 'Share deleted' } });
     });
 
     it('refuses requests without credentials', async () => {
-      expect((await app.request('/api/v2/user/shares')).status).toBe(401);
-      expect((await call(admin, 'GET')).status).toBe(401);
+      expect((await ctx.app.request('/api/v2/user/shares')).status).toBe(401);
+      expect((await call(ctx.token, 'GET')).status).toBe(401);
     });
   });
 
@@ -336,7 +320,7 @@ describe('user shares (/api/v2/user/shares)', () => {
 
     it('keeps used_tokens and last_use_at across an update', async () => {
       const id = await createShare(alice, { name: 'counted', scope: READ, paths: ['/c'], max_tokens: 10 });
-      await db.query('UPDATE "shares" SET "used_tokens" = 2, "last_use_at" = 1234 WHERE "share_id" = ?', [
+      await ctx.db.query('UPDATE "shares" SET "used_tokens" = 2, "last_use_at" = 1234 WHERE "share_id" = ?', [
         id,
       ]);
       const res = await call(alice, 'PUT', `/${id}`, {
@@ -481,7 +465,7 @@ describe('user shares (/api/v2/user/shares)', () => {
       ]) {
         expect((await call(alice, 'POST', '', body)).status).toBe(400);
       }
-      const noBody = await app.request('/api/v2/user/shares', { method: 'POST', bearer: alice });
+      const noBody = await ctx.app.request('/api/v2/user/shares', { method: 'POST', bearer: alice });
       expect(noBody.status).toBe(400);
     });
   });
@@ -585,7 +569,7 @@ describe('user shares (/api/v2/user/shares)', () => {
         expect(outcome(await call(token, 'DELETE', `/${target}`))).toEqual(forbidden);
       }
       expect((await getShare(alice, id)).name).toBe('not theirs');
-      const count = await db.query<{ n: number | string }>(
+      const count = await ctx.db.query<{ n: number | string }>(
         'SELECT COUNT(*) AS "n" FROM "shares" s JOIN "users" u ON u."id" = s."user_id" WHERE u."username" = ?',
         ['noshares'],
       );
@@ -665,7 +649,7 @@ describe('user shares (/api/v2/user/shares)', () => {
   });
 
   it('documents the operations and the Share schema in the served OpenAPI document', async () => {
-    const doc = (await app.request('/openapi.json')).json<{
+    const doc = (await ctx.app.request('/openapi.json')).json<{
       paths: Record<string, Record<string, { operationId?: string }>>;
       components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
     }>();
@@ -684,11 +668,11 @@ describe('user shares (/api/v2/user/shares)', () => {
       await createShare(token, { scope: WRITE, paths: ['/b'], password: 'Leaving-Pa55!' }),
     ];
     const others = (await call(bob, 'GET', '?limit=500')).json<ShareBody[]>().length;
-    expect((await app.request('/api/v2/users/leaving', { method: 'DELETE', bearer: admin })).status).toBe(
-      200,
-    );
+    expect(
+      (await ctx.app.request('/api/v2/users/leaving', { method: 'DELETE', bearer: ctx.token })).status,
+    ).toBe(200);
 
-    const rows = await db.query<{ n: number | string }>(
+    const rows = await ctx.db.query<{ n: number | string }>(
       'SELECT COUNT(*) AS "n" FROM "shares" WHERE "share_id" IN (?, ?)',
       ids,
     );

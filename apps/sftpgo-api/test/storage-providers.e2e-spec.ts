@@ -5,9 +5,8 @@ import {
   type ListObjectsV2CommandOutput,
 } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   S3_TEST_ACCESS_KEY,
@@ -16,8 +15,8 @@ import {
   type S3TestServer,
 } from '../../../libs/storage/src/testing/s3-server';
 import type { TestResponse } from './support/http-client';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { startTestServer, type TestServer } from './support/test-server';
+import { eventually } from './support/eventually';
+import { useTestServer } from './support/lifecycle';
 import { createUserWithToken, jsonBody, userApiCall } from './support/user-fixtures';
 import { unzip } from './support/zip';
 
@@ -34,10 +33,7 @@ const MB = 1_048_576;
 type Kind = 'local' | 's3' | 'crypt';
 
 describe('storage providers through the file API', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let admin: string;
-  let root: string;
+  const ctx = useTestServer({ token: true, tempDir: 'sftpgo-providers-' });
   let s3: S3TestServer;
   let s3Client: S3Client;
 
@@ -51,18 +47,11 @@ describe('storage providers through the file API', () => {
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
     });
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-    admin = await app.token();
-    root = mkdtempSync(join(tmpdir(), 'sftpgo-providers-'));
   });
 
   afterAll(async () => {
-    await app?.close();
-    await db?.drop();
     s3Client?.destroy();
     await s3?.stop();
-    if (root) rmSync(root, { recursive: true, force: true });
   });
 
   /**
@@ -93,7 +82,7 @@ describe('storage providers through the file API', () => {
     }
   }
 
-  const homeOf = (username: string) => join(root, 'home', username);
+  const homeOf = (username: string) => join(ctx.root, 'home', username);
 
   async function keysUnder(prefix: string): Promise<string[]> {
     const keys: string[] = [];
@@ -119,7 +108,7 @@ describe('storage providers through the file API', () => {
   }
 
   async function userCounters(username: string) {
-    const [row] = await db.query<Record<string, unknown>>(
+    const [row] = await ctx.db.query<Record<string, unknown>>(
       'SELECT used_quota_files, used_quota_size FROM users WHERE username = ?',
       [username],
     );
@@ -127,7 +116,7 @@ describe('storage providers through the file API', () => {
   }
 
   async function folderCounters(name: string) {
-    const [row] = await db.query<Record<string, unknown>>(
+    const [row] = await ctx.db.query<Record<string, unknown>>(
       'SELECT used_quota_files, used_quota_size FROM folders WHERE name = ?',
       [name],
     );
@@ -141,14 +130,14 @@ describe('storage providers through the file API', () => {
     const prefix = `users/${username}/`;
     let token: string;
     const call = (method: string, route: string, query: Record<string, string> = {}, options = {}) =>
-      userApiCall(app, token, method, route, query, options);
+      userApiCall(ctx.app, token, method, route, query, options);
     const upload = (path: string, body: string | Buffer, extra: Record<string, string> = {}) =>
       call('POST', 'files/upload', { path, ...extra }, { body });
     const names = async (path: string) =>
       (await call('GET', 'dirs', { path })).json<{ name: string; size: number; mode: number }[]>();
 
     beforeAll(async () => {
-      token = await createUserWithToken(app, admin, username, homeOf(username), {
+      token = await createUserWithToken(ctx.app, ctx.token, username, homeOf(username), {
         filesystem: filesystem(kind, prefix),
         quota_files: 20,
         quota_size: 20 * MB,
@@ -227,7 +216,7 @@ describe('storage providers through the file API', () => {
     it('zips a directory with its contents', async () => {
       expect((await upload('/zip/one.txt', 'one', { mkdir_parents: 'true' })).status).toBe(201);
       expect((await upload('/zip/in/two.txt', 'two', { mkdir_parents: 'true' })).status).toBe(201);
-      const res = await app.request('/api/v2/user/streamzip', {
+      const res = await ctx.app.request('/api/v2/user/streamzip', {
         method: 'POST',
         bearer: token,
         ...jsonBody(['/zip']),
@@ -262,7 +251,7 @@ describe('storage providers through the file API', () => {
       expect((await upload('/keep.txt', 'original')).status).toBe(201);
       const counters = await userCounters(username);
       await new Promise<void>((resolve) => {
-        const req = httpRequest(`${app.url}/api/v2/user/files/upload?path=%2Fkeep.txt`, {
+        const req = httpRequest(`${ctx.app.url}/api/v2/user/files/upload?path=%2Fkeep.txt`, {
           method: 'POST',
           agent: false,
           headers: { authorization: `Bearer ${token}`, 'content-length': String(8 * MB) },
@@ -275,16 +264,8 @@ describe('storage providers through the file API', () => {
         }, 500);
       });
       // The server notices the closed socket and cleans up asynchronously.
-      for (
-        let i = 0;
-        i < 50 && (await call('GET', 'files', { path: '/keep.txt' })).text !== 'original';
-        i += 1
-      ) {
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await eventually(async () => expect(await userCounters(username)).toEqual(counters));
       expect((await call('GET', 'files', { path: '/keep.txt' })).text).toBe('original');
-      await new Promise((r) => setTimeout(r, 500));
-      expect(await userCounters(username)).toEqual(counters);
       if (kind === 's3') {
         // s3rver has no ListMultipartUploads: the bucket holds no new object, and the old one is intact.
         expect((await keysUnder(prefix)).filter((k) => k.startsWith(`${prefix}keep`))).toEqual([
@@ -292,7 +273,9 @@ describe('storage providers through the file API', () => {
         ]);
       }
       if (kind !== 's3') {
-        expect(localFiles(homeOf(username)).filter((n) => n.includes('.sftpgo-upload'))).toEqual([]);
+        await eventually(() =>
+          expect(localFiles(homeOf(username)).filter((n) => n.includes('.sftpgo-upload'))).toEqual([]),
+        );
       }
     });
 
@@ -369,12 +352,12 @@ describe('storage providers through the file API', () => {
 
   describe('virtual folders on another provider than the home', () => {
     async function createFolder(name: string, kind: Kind): Promise<void> {
-      const res = await app.request('/api/v2/folders', {
+      const res = await ctx.app.request('/api/v2/folders', {
         method: 'POST',
-        bearer: admin,
+        bearer: ctx.token,
         ...jsonBody({
           name,
-          mapped_path: join(root, 'folders', name),
+          mapped_path: join(ctx.root, 'folders', name),
           filesystem: filesystem(kind, `folders/${name}/`, true),
         }),
       });
@@ -395,13 +378,13 @@ describe('storage providers through the file API', () => {
         const folder = `mnt-${home}-${mounted}`;
         const username = `vf-${home}-${mounted}`;
         await createFolder(folder, mounted);
-        const token = await createUserWithToken(app, admin, username, homeOf(username), {
+        const token = await createUserWithToken(ctx.app, ctx.token, username, homeOf(username), {
           filesystem: filesystem(home, `users/${username}/`),
           quota_files: 100, // usage is tracked for users with a quota (track_quota 2)
           virtual_folders: [{ name: folder, virtual_path: '/mnt', quota_files: 0, quota_size: 0 }],
         });
         const call = (method: string, route: string, query: Record<string, string> = {}, options = {}) =>
-          userApiCall(app, token, method, route, query, options);
+          userApiCall(ctx.app, token, method, route, query, options);
 
         expect(
           (
@@ -444,7 +427,7 @@ describe('storage providers through the file API', () => {
           );
         }
         if (mounted === 'crypt') {
-          const onDisk = readFileSync(join(root, 'folders', folder, 'h.txt'));
+          const onDisk = readFileSync(join(ctx.root, 'folders', folder, 'h.txt'));
           expect(onDisk.toString('latin1')).not.toContain('home');
         }
       },
@@ -481,10 +464,10 @@ describe('storage providers through the file API', () => {
       ['HTTP', { provider: 6, httpconfig: { endpoint: 'http://127.0.0.1:9/api' } }],
     ])('%s: stored by the admin API, a clear 400 from the file API', async (_name, fsConfig) => {
       const username = `unsupported-${fsConfig.provider}`;
-      const token = await createUserWithToken(app, admin, username, homeOf(username), {
+      const token = await createUserWithToken(ctx.app, ctx.token, username, homeOf(username), {
         filesystem: fsConfig,
       });
-      const stored = await app.request(`/api/v2/users/${username}`, { bearer: admin });
+      const stored = await ctx.app.request(`/api/v2/users/${username}`, { bearer: ctx.token });
       expect(stored.json<{ filesystem: { provider: number } }>().filesystem.provider).toBe(fsConfig.provider);
       for (const [method, route, query] of [
         ['GET', 'dirs', { path: '/' }],
@@ -493,7 +476,7 @@ describe('storage providers through the file API', () => {
         ['POST', 'dirs', { path: '/d' }],
       ] as const) {
         const res = await userApiCall(
-          app,
+          ctx.app,
           token,
           method,
           route,

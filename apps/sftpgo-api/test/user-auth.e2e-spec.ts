@@ -1,5 +1,5 @@
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { jwtPayload, startTestServer, type TestServer } from './support/test-server';
+import { useTestServer } from './support/lifecycle';
+import { jwtPayload } from './support/test-server';
 
 const BASIC_CHALLENGE = 'Basic realm="SFTPGo"';
 const json = (body: unknown) => ({
@@ -8,26 +8,13 @@ const json = (body: unknown) => ({
 });
 
 describe('user tokens and self-service (/api/v2/user/token, logout, profile, changepwd)', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let admin: string;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-    admin = await app.token();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
+  const ctx = useTestServer({ token: true });
 
   /** Creates a user through the admin API. */
   async function createUser(username: string, extra: Record<string, unknown> = {}): Promise<void> {
-    const res = await app.request('/api/v2/users', {
+    const res = await ctx.app.request('/api/v2/users', {
       method: 'POST',
-      bearer: admin,
+      bearer: ctx.token,
       ...json({
         username,
         password: `${username}-Pa55!`,
@@ -46,16 +33,16 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
   const credentials = (username: string) => ({ username, password: `${username}-Pa55!` });
 
   async function userToken(username: string): Promise<string> {
-    const res = await app.request('/api/v2/user/token', { basic: credentials(username) });
+    const res = await ctx.app.request('/api/v2/user/token', { basic: credentials(username) });
     expect(res.status).toBe(200);
     return res.json<{ access_token: string }>().access_token;
   }
 
   async function updateUser(username: string, changes: Record<string, unknown>): Promise<void> {
-    const current = (await app.request(`/api/v2/users/${username}`, { bearer: admin })).json();
-    const res = await app.request(`/api/v2/users/${username}`, {
+    const current = (await ctx.app.request(`/api/v2/users/${username}`, { bearer: ctx.token })).json();
+    const res = await ctx.app.request(`/api/v2/users/${username}`, {
       method: 'PUT',
-      bearer: admin,
+      bearer: ctx.token,
       ...json({ ...current, ...changes }),
     });
     expect(res.status).toBe(200);
@@ -63,7 +50,7 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
 
   it('issues an APIUser token bound to the client IP, with the web client restrictions as permissions', async () => {
     await createUser('alice', { filters: { web_client: ['write-disabled'] } });
-    const res = await app.request('/api/v2/user/token', { basic: credentials('alice') });
+    const res = await ctx.app.request('/api/v2/user/token', { basic: credentials('alice') });
     expect(res.status).toBe(200);
     const body = res.json<{ access_token: string; expires_at: string }>();
     expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_at']);
@@ -71,7 +58,7 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
     expect(claims.aud).toEqual(['APIUser', '127.0.0.1']);
     expect(claims.username).toBe('alice');
     expect(claims.permissions).toEqual(['write-disabled']);
-    const rows = await db.query<{ last_login: string | number }>(
+    const rows = await ctx.db.query<{ last_login: string | number }>(
       'SELECT "last_login" FROM "users" WHERE "username" = ?',
       ['alice'],
     );
@@ -92,7 +79,7 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
       { username: 'no-password', password: 'anything' },
     ];
     for (const basic of cases) {
-      const res = await app.request('/api/v2/user/token', { basic });
+      const res = await ctx.app.request('/api/v2/user/token', { basic });
       expect({ user: basic.username, status: res.status, body: res.json() }).toEqual({
         user: basic.username,
         status: 401,
@@ -100,7 +87,7 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
       });
       expect(res.headers['www-authenticate']).toBe(BASIC_CHALLENGE);
     }
-    const none = await app.request('/api/v2/user/token');
+    const none = await ctx.app.request('/api/v2/user/token');
     expect(none.status).toBe(401);
     expect(none.json()).toEqual({ message: 'Unauthorized' });
     expect(none.headers['www-authenticate']).toBe(BASIC_CHALLENGE);
@@ -110,15 +97,15 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
     await createUser('no-http', { filters: { denied_protocols: ['HTTP'] } });
     await createUser('no-password-login', { filters: { denied_login_methods: ['password'] } });
     await createUser('elsewhere', { filters: { allowed_ip: ['10.0.0.0/8'] } });
-    const group = await app.request('/api/v2/groups', {
+    const group = await ctx.app.request('/api/v2/groups', {
       method: 'POST',
-      bearer: admin,
+      bearer: ctx.token,
       ...json({ name: 'no-http-group', user_settings: { filters: { denied_protocols: ['HTTP'] } } }),
     });
     expect(group.status).toBe(201);
     await createUser('grouped', { groups: [{ name: 'no-http-group', type: 2 }] });
     for (const username of ['no-http', 'no-password-login', 'elsewhere', 'grouped']) {
-      const res = await app.request('/api/v2/user/token', { basic: credentials(username) });
+      const res = await ctx.app.request('/api/v2/user/token', { basic: credentials(username) });
       expect({ username, status: res.status, message: res.json<{ message: string }>().message }).toEqual({
         username,
         status: 403,
@@ -130,23 +117,23 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
   it('keeps admin and user tokens apart', async () => {
     await createUser('carol');
     const user = await userToken('carol');
-    const onAdmin = await app.request('/api/v2/version', { bearer: user });
+    const onAdmin = await ctx.app.request('/api/v2/version', { bearer: user });
     expect(onAdmin.status).toBe(401);
     expect(onAdmin.json()).toEqual({ message: 'Your token audience is not valid' });
-    const onUser = await app.request('/api/v2/user/profile', { bearer: admin });
+    const onUser = await ctx.app.request('/api/v2/user/profile', { bearer: ctx.token });
     expect(onUser.status).toBe(401);
     expect(onUser.json()).toEqual({ message: 'Your token audience is not valid' });
-    expect((await app.request('/api/v2/user/logout', { bearer: admin })).status).toBe(401);
-    expect((await app.request('/api/v2/user/profile')).status).toBe(401);
+    expect((await ctx.app.request('/api/v2/user/logout', { bearer: ctx.token })).status).toBe(401);
+    expect((await ctx.app.request('/api/v2/user/profile')).status).toBe(401);
   });
 
   it('logs out a user token for good', async () => {
     await createUser('dave');
     const token = await userToken('dave');
-    const res = await app.request('/api/v2/user/logout', { bearer: token });
+    const res = await ctx.app.request('/api/v2/user/logout', { bearer: token });
     expect(res.status).toBe(200);
     expect(res.json()).toEqual({ message: 'Your token has been invalidated' });
-    const after = await app.request('/api/v2/user/profile', { bearer: token });
+    const after = await ctx.app.request('/api/v2/user/profile', { bearer: token });
     expect(after.status).toBe(401);
     expect(after.json()).toEqual({ message: 'Your token is no longer valid' });
   });
@@ -154,9 +141,9 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
   it('stops a user token at once when the admin disables the user', async () => {
     await createUser('erin');
     const token = await userToken('erin');
-    expect((await app.request('/api/v2/user/profile', { bearer: token })).status).toBe(200);
+    expect((await ctx.app.request('/api/v2/user/profile', { bearer: token })).status).toBe(200);
     await updateUser('erin', { status: 0 });
-    const res = await app.request('/api/v2/user/profile', { bearer: token });
+    const res = await ctx.app.request('/api/v2/user/profile', { bearer: token });
     expect(res.status).toBe(401);
     expect(res.json()).toEqual({ message: 'Your token is no longer valid' });
   });
@@ -164,10 +151,10 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
   it('reads and updates the profile within the web client restrictions', async () => {
     await createUser('frank', { email: 'frank@example.com', description: 'first' });
     const token = await userToken('frank');
-    const profile = await app.request('/api/v2/user/profile', { bearer: token });
+    const profile = await ctx.app.request('/api/v2/user/profile', { bearer: token });
     expect(profile.status).toBe(200);
     expect(profile.json()).toEqual({ email: 'frank@example.com', description: 'first' });
-    const put = await app.request('/api/v2/user/profile', {
+    const put = await ctx.app.request('/api/v2/user/profile', {
       method: 'PUT',
       bearer: token,
       ...json({
@@ -179,13 +166,13 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
     });
     expect(put.status).toBe(200);
     expect(put.json()).toEqual({ message: 'Profile updated' });
-    expect((await app.request('/api/v2/user/profile', { bearer: token })).json()).toEqual({
+    expect((await ctx.app.request('/api/v2/user/profile', { bearer: token })).json()).toEqual({
       email: 'f@example.org',
       description: 'second',
       allow_api_key_auth: true,
       additional_emails: ['x@example.net'],
     });
-    const bad = await app.request('/api/v2/user/profile', {
+    const bad = await ctx.app.request('/api/v2/user/profile', {
       method: 'PUT',
       bearer: token,
       ...json({ email: 'x@email' }),
@@ -205,7 +192,7 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
       },
     });
     const lockedToken = await userToken('locked');
-    const refused = await app.request('/api/v2/user/profile', {
+    const refused = await ctx.app.request('/api/v2/user/profile', {
       method: 'PUT',
       bearer: lockedToken,
       ...json({ email: 'new@example.com' }),
@@ -218,13 +205,13 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
       filters: { web_client: ['info-change-disabled'] },
     });
     const partlyToken = await userToken('partly');
-    const partial = await app.request('/api/v2/user/profile', {
+    const partial = await ctx.app.request('/api/v2/user/profile', {
       method: 'PUT',
       bearer: partlyToken,
       ...json({ email: 'changed@example.com', allow_api_key_auth: true }),
     });
     expect(partial.status).toBe(200);
-    expect((await app.request('/api/v2/user/profile', { bearer: partlyToken })).json()).toEqual({
+    expect((await ctx.app.request('/api/v2/user/profile', { bearer: partlyToken })).json()).toEqual({
       email: 'partly@example.com',
       allow_api_key_auth: true,
     });
@@ -235,7 +222,7 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
     const token = await userToken('grace');
     const other = await userToken('grace');
     const put = (body: unknown) =>
-      app.request('/api/v2/user/changepwd', { method: 'PUT', bearer: token, ...json(body) });
+      ctx.app.request('/api/v2/user/changepwd', { method: 'PUT', bearer: token, ...json(body) });
     expect((await put({ current_password: 'wrong', new_password: 'N3w-Pa55word!' })).status).toBe(400);
     const same = await put({ current_password: 'grace-Pa55!', new_password: 'grace-Pa55!' });
     expect(same.status).toBe(400);
@@ -247,17 +234,20 @@ describe('user tokens and self-service (/api/v2/user/token, logout, profile, cha
     expect(ok.status).toBe(200);
     expect(ok.json()).toEqual({ message: 'Password updated' });
     for (const old of [token, other]) {
-      expect((await app.request('/api/v2/user/profile', { bearer: old })).status).toBe(401);
+      expect((await ctx.app.request('/api/v2/user/profile', { bearer: old })).status).toBe(401);
     }
-    expect((await app.request('/api/v2/user/token', { basic: credentials('grace') })).status).toBe(401);
+    expect((await ctx.app.request('/api/v2/user/token', { basic: credentials('grace') })).status).toBe(401);
     expect(
-      (await app.request('/api/v2/user/token', { basic: { username: 'grace', password: 'N3w-Pa55word!' } }))
-        .status,
+      (
+        await ctx.app.request('/api/v2/user/token', {
+          basic: { username: 'grace', password: 'N3w-Pa55word!' },
+        })
+      ).status,
     ).toBe(200);
 
     await createUser('henry', { filters: { web_client: ['password-change-disabled'] } });
     const henry = await userToken('henry');
-    const refused = await app.request('/api/v2/user/changepwd', {
+    const refused = await ctx.app.request('/api/v2/user/changepwd', {
       method: 'PUT',
       bearer: henry,
       ...json({ current_password: 'henry-Pa55!', new_password: 'N3w-Pa55word!' }),

@@ -2,8 +2,9 @@ import { UsersService } from '@app/users';
 import * as bcrypt from 'bcrypt';
 import { generateKeyPairSync } from 'node:crypto';
 import type { TestResponse } from './support/http-client';
-import { createTestDatabase, type TestDatabase } from './support/test-db';
-import { startTestServer, type TestServer } from './support/test-server';
+import type { TestDatabase } from './support/test-db';
+import { useTestServer } from './support/lifecycle';
+import { startTestServer } from './support/test-server';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 // The admin state cache's lifetime (see admin-token.e2e-spec.ts).
@@ -128,24 +129,22 @@ function expectValidation(res: TestResponse, fragment: string): void {
 }
 
 describe('users (/api/v2/users)', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let token: string;
+  const ctx = useTestServer({ token: true });
 
   const api = {
-    post: (body: unknown, bearer = token, query = '') =>
-      app.request(`/api/v2/users${query}`, { method: 'POST', bearer, ...jsonBody(body) }),
-    put: (username: string, body: unknown, bearer = token, query = '') =>
-      app.request(`/api/v2/users/${encodeURIComponent(username)}${query}`, {
+    post: (body: unknown, bearer = ctx.token, query = '') =>
+      ctx.app.request(`/api/v2/users${query}`, { method: 'POST', bearer, ...jsonBody(body) }),
+    put: (username: string, body: unknown, bearer = ctx.token, query = '') =>
+      ctx.app.request(`/api/v2/users/${encodeURIComponent(username)}${query}`, {
         method: 'PUT',
         bearer,
         ...jsonBody(body),
       }),
-    get: (username: string, bearer = token, query = '') =>
-      app.request(`/api/v2/users/${encodeURIComponent(username)}${query}`, { bearer }),
-    list: (query = '', bearer = token) => app.request(`/api/v2/users${query}`, { bearer }),
-    delete: (username: string, bearer = token) =>
-      app.request(`/api/v2/users/${encodeURIComponent(username)}`, { method: 'DELETE', bearer }),
+    get: (username: string, bearer = ctx.token, query = '') =>
+      ctx.app.request(`/api/v2/users/${encodeURIComponent(username)}${query}`, { bearer }),
+    list: (query = '', bearer = ctx.token) => ctx.app.request(`/api/v2/users${query}`, { bearer }),
+    delete: (username: string, bearer = ctx.token) =>
+      ctx.app.request(`/api/v2/users/${encodeURIComponent(username)}`, { method: 'DELETE', bearer }),
   };
 
   async function create(username: string, extra: Json = {}): Promise<Json> {
@@ -154,35 +153,24 @@ describe('users (/api/v2/users)', () => {
     return res.json();
   }
 
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db);
-    token = await app.token();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
-  });
-
   describe('authentication and permissions', () => {
     it('answers 401 without a token on every operation', async () => {
       const calls = [
-        app.request('/api/v2/users'),
-        app.request('/api/v2/users', { method: 'POST', ...jsonBody(minimalUser('x')) }),
-        app.request('/api/v2/users/x'),
-        app.request('/api/v2/users/x', { method: 'PUT', ...jsonBody(minimalUser('x')) }),
-        app.request('/api/v2/users/x', { method: 'DELETE' }),
+        ctx.app.request('/api/v2/users'),
+        ctx.app.request('/api/v2/users', { method: 'POST', ...jsonBody(minimalUser('x')) }),
+        ctx.app.request('/api/v2/users/x'),
+        ctx.app.request('/api/v2/users/x', { method: 'PUT', ...jsonBody(minimalUser('x')) }),
+        ctx.app.request('/api/v2/users/x', { method: 'DELETE' }),
       ];
       for (const res of await Promise.all(calls)) expect(res.status).toBe(401);
     });
 
     it('answers 403 to an admin missing the permission of each operation', async () => {
       await create('perm-target');
-      await insertAdmin(db, 'viewer', 'viewer-pw', ['view_users']);
-      await insertAdmin(db, 'adder', 'adder-pw', ['add_users', 'del_users']);
-      const viewer = await app.token({ username: 'viewer', password: 'viewer-pw' });
-      const adder = await app.token({ username: 'adder', password: 'adder-pw' });
+      await insertAdmin(ctx.db, 'viewer', 'viewer-pw', ['view_users']);
+      await insertAdmin(ctx.db, 'adder', 'adder-pw', ['add_users', 'del_users']);
+      const viewer = await ctx.app.token({ username: 'viewer', password: 'viewer-pw' });
+      const adder = await ctx.app.token({ username: 'adder', password: 'adder-pw' });
 
       expect((await api.list('', viewer)).status).toBe(200);
       expect((await api.get('perm-target', viewer)).status).toBe(200);
@@ -206,9 +194,9 @@ describe('users (/api/v2/users)', () => {
     it('hides the password hash unless a `*` admin asks for confidential data', async () => {
       await create('confidential');
       expect((await api.get('confidential')).json().password).toBeUndefined();
-      const full = (await api.get('confidential', token, '?confidential_data=1')).json();
+      const full = (await api.get('confidential', ctx.token, '?confidential_data=1')).json();
       expect(String(full.password)).toMatch(/^\$2a\$/);
-      const viewer = await app.token({ username: 'viewer', password: 'viewer-pw' });
+      const viewer = await ctx.app.token({ username: 'viewer', password: 'viewer-pw' });
       expect((await api.get('confidential', viewer, '?confidential_data=1')).json().password).toBeUndefined();
     });
   });
@@ -247,7 +235,7 @@ describe('users (/api/v2/users)', () => {
       expect(body.created_at as number).toBeGreaterThanOrEqual(before);
       expect(body.last_password_change as number).toBeGreaterThanOrEqual(before);
       expect(res.text).not.toContain('pw-u1-Secret');
-      const rows = await db.query<{ password: string }>(
+      const rows = await ctx.db.query<{ password: string }>(
         'SELECT "password" FROM "users" WHERE "username" = ?',
         ['u1'],
       );
@@ -286,7 +274,7 @@ describe('users (/api/v2/users)', () => {
 
     it('updates with a full replace keeping id, username, created_at and server-managed fields', async () => {
       const created = await create('upd', { description: 'before', quota_files: 5 });
-      await db.query(
+      await ctx.db.query(
         'UPDATE "users" SET "used_quota_size" = 77, "used_quota_files" = 3, "last_login" = 99 WHERE "username" = ?',
         ['upd'],
       );
@@ -363,8 +351,8 @@ describe('users (/api/v2/users)', () => {
     });
 
     it('deletes a user and its mappings, and 404s afterwards', async () => {
-      await insertFolder(db, 'del-folder', '/data/del-folder');
-      await insertGroup(db, 'del-group');
+      await insertFolder(ctx.db, 'del-folder', '/data/del-folder');
+      await insertGroup(ctx.db, 'del-group');
       await create('to-delete', {
         virtual_folders: [{ name: 'del-folder', virtual_path: '/vf' }],
         groups: [{ name: 'del-group', type: 2 }],
@@ -375,12 +363,12 @@ describe('users (/api/v2/users)', () => {
         body: { message: 'User deleted' },
       });
       expect((await api.get('to-delete')).status).toBe(404);
-      const rows = await db.query<{ n: number }>(
+      const rows = await ctx.db.query<{ n: number }>(
         'SELECT COUNT(*) AS "n" FROM "users_folders_mapping" m JOIN "folders" f ON f."id" = m."folder_id" WHERE f."name" = ?',
         ['del-folder'],
       );
       expect(Number(rows[0].n)).toBe(0);
-      const groupRefs = await db.query<{ n: number }>(
+      const groupRefs = await ctx.db.query<{ n: number }>(
         'SELECT COUNT(*) AS "n" FROM "users_groups_mapping" m JOIN "groups" g ON g."id" = m."group_id" WHERE g."name" = ?',
         ['del-group'],
       );
@@ -388,17 +376,17 @@ describe('users (/api/v2/users)', () => {
     });
 
     it('refuses a body that is not JSON with 400', async () => {
-      const post = await app.request('/api/v2/users', {
+      const post = await ctx.app.request('/api/v2/users', {
         method: 'POST',
-        bearer: token,
+        bearer: ctx.token,
         headers: { 'content-type': 'application/json' },
         body: 'not json',
       });
       expect(post.status).toBe(400);
       await create('badjson');
-      const put = await app.request('/api/v2/users/badjson', {
+      const put = await ctx.app.request('/api/v2/users/badjson', {
         method: 'PUT',
-        bearer: token,
+        bearer: ctx.token,
         headers: { 'content-type': 'application/json' },
         body: '{',
       });
@@ -407,10 +395,10 @@ describe('users (/api/v2/users)', () => {
 
     it('checks the disconnect parameter of PUT', async () => {
       await create('disc');
-      const bad = await api.put('disc', minimalUser('disc'), token, '?disconnect=a');
+      const bad = await api.put('disc', minimalUser('disc'), ctx.token, '?disconnect=a');
       expect(bad.status).toBe(400);
       expect(bad.json().error).toContain('invalid disconnect parameter');
-      expect((await api.put('disc', minimalUser('disc'), token, '?disconnect=1')).status).toBe(200);
+      expect((await api.put('disc', minimalUser('disc'), ctx.token, '?disconnect=1')).status).toBe(200);
     });
 
     it('bumps updated_at on every update and keeps created_at', async () => {
@@ -429,13 +417,13 @@ describe('users (/api/v2/users)', () => {
   describe('passwords', () => {
     it('keeps the password when PUT omits it and removes it with ""', async () => {
       await create('pw');
-      const [{ password: stored }] = await db.query<{ password: string }>(
+      const [{ password: stored }] = await ctx.db.query<{ password: string }>(
         'SELECT "password" FROM "users" WHERE "username" = ?',
         ['pw'],
       );
       const { password: _omit, ...withoutPassword } = minimalUser('pw');
       expect((await api.put('pw', withoutPassword)).status).toBe(200);
-      const after = await db.query<{ password: string }>(
+      const after = await ctx.db.query<{ password: string }>(
         'SELECT "password" FROM "users" WHERE "username" = ?',
         ['pw'],
       );
@@ -444,7 +432,7 @@ describe('users (/api/v2/users)', () => {
 
       expect((await api.put('pw', { ...withoutPassword, password: '' })).status).toBe(200);
       expect((await api.get('pw')).json().has_password).toBeUndefined();
-      const cleared = await db.query<{ password: string | null }>(
+      const cleared = await ctx.db.query<{ password: string | null }>(
         'SELECT "password" FROM "users" WHERE "username" = ?',
         ['pw'],
       );
@@ -456,7 +444,7 @@ describe('users (/api/v2/users)', () => {
         await api.post(minimalUser('weak-pw', { password: 'abc', filters: { password_strength: 50 } })),
         'insecure password',
       );
-      await insertGroup(db, 'strict-group', { filters: { password_strength: 50 } });
+      await insertGroup(ctx.db, 'strict-group', { filters: { password_strength: 50 } });
       expectValidation(
         await api.post(
           minimalUser('weak-pw', { password: 'abc', groups: [{ name: 'strict-group', type: 1 }] }),
@@ -484,7 +472,7 @@ describe('users (/api/v2/users)', () => {
     ])('stores a pre-hashed password (%s) as is', async (_name, hash) => {
       const username = `prehashed-${Math.random().toString(36).slice(2, 8)}`;
       await create(username, { password: hash });
-      const rows = await db.query<{ password: string }>(
+      const rows = await ctx.db.query<{ password: string }>(
         'SELECT "password" FROM "users" WHERE "username" = ?',
         [username],
       );
@@ -582,10 +570,10 @@ describe('users (/api/v2/users)', () => {
         'no-such-folder',
       ],
     ])('refuses %s with 400 naming the problem', async (_case, override, fragment) => {
-      if (!(await db.query('SELECT "id" FROM "groups" WHERE "name" = ?', ['vg1'])).length) {
-        await insertGroup(db, 'vg1');
-        await insertGroup(db, 'vg2');
-        await insertFolder(db, 'vf-valid', '/data/vf-valid');
+      if (!(await ctx.db.query('SELECT "id" FROM "groups" WHERE "name" = ?', ['vg1'])).length) {
+        await insertGroup(ctx.db, 'vg1');
+        await insertGroup(ctx.db, 'vg2');
+        await insertFolder(ctx.db, 'vf-valid', '/data/vf-valid');
       }
       const res = await api.post({ ...minimalUser('invalid-user'), ...override });
       expectValidation(res, fragment);
@@ -652,7 +640,7 @@ describe('users (/api/v2/users)', () => {
 
   describe('OpenAPI', () => {
     it('documents the user operations with the reference schema names', async () => {
-      const doc = (await app.request('/openapi.json')).json<{
+      const doc = (await ctx.app.request('/openapi.json')).json<{
         paths: Record<string, Record<string, { operationId?: string }>>;
         components: { schemas: Record<string, unknown> };
       }>();
@@ -698,10 +686,10 @@ describe('users (/api/v2/users)', () => {
     let roleAdmin: string;
 
     beforeAll(async () => {
-      const roleId = await insertRole(db, 'role1');
-      await insertRole(db, 'role2');
+      const roleId = await insertRole(ctx.db, 'role1');
+      await insertRole(ctx.db, 'role2');
       await insertAdmin(
-        db,
+        ctx.db,
         'role-admin',
         'role-admin-pw',
         ['add_users', 'edit_users', 'del_users', 'view_users'],
@@ -709,7 +697,7 @@ describe('users (/api/v2/users)', () => {
           roleId,
         },
       );
-      roleAdmin = await app.token({ username: 'role-admin', password: 'role-admin-pw' });
+      roleAdmin = await ctx.app.token({ username: 'role-admin', password: 'role-admin-pw' });
     });
 
     it('forces the role admin role on the users it creates and updates', async () => {
@@ -757,10 +745,10 @@ describe('users (/api/v2/users)', () => {
 
   describe('default expiration from the creating admin', () => {
     it('applies default_users_expiration only when the body has none; 404 once the admin is gone', async () => {
-      await insertAdmin(db, 'expirer', 'expirer-pw', ['add_users', 'view_users'], {
+      await insertAdmin(ctx.db, 'expirer', 'expirer-pw', ['add_users', 'view_users'], {
         filters: { preferences: { default_users_expiration: 30 } },
       });
-      const expirer = await app.token({ username: 'expirer', password: 'expirer-pw' });
+      const expirer = await ctx.app.token({ username: 'expirer', password: 'expirer-pw' });
       const before = Date.now();
       const defaulted = (await api.post(minimalUser('exp-default'), expirer)).json();
       const expected = before + 30 * 86_400_000;
@@ -778,20 +766,20 @@ describe('users (/api/v2/users)', () => {
       // which one depends on timing, a user is never created.
       await sleep(ADMIN_CACHE_MS);
       expect((await api.list('', expirer)).status).toBe(200);
-      await db.query('DELETE FROM "admins" WHERE "username" = ?', ['expirer']);
+      await ctx.db.query('DELETE FROM "admins" WHERE "username" = ?', ['expirer']);
       const res = await api.post(minimalUser('exp-orphan'), expirer);
       expect([401, 404]).toContain(res.status);
-      expect(await db.query('SELECT "id" FROM "users" WHERE "username" = ?', ['exp-orphan'])).toEqual([]);
+      expect(await ctx.db.query('SELECT "id" FROM "users" WHERE "username" = ?', ['exp-orphan'])).toEqual([]);
     });
   });
 
   describe('round trip', () => {
     it('returns every field a user was created with', async () => {
-      await insertRole(db, 'rt-role');
-      await insertFolder(db, 'rt-folder', '/data/rt-folder');
-      await insertGroup(db, 'rt-primary');
-      await insertGroup(db, 'rt-secondary');
-      await insertGroup(db, 'rt-member');
+      await insertRole(ctx.db, 'rt-role');
+      await insertFolder(ctx.db, 'rt-folder', '/data/rt-folder');
+      await insertGroup(ctx.db, 'rt-primary');
+      await insertGroup(ctx.db, 'rt-secondary');
+      await insertGroup(ctx.db, 'rt-member');
       const key = ed25519PublicKey('rt@example');
       const input = {
         status: 1,
@@ -889,7 +877,7 @@ describe('users (/api/v2/users)', () => {
     const SECRET = 'S3-access-secret-never-in-clear';
 
     it('stores the secret encrypted, never returns or logs it, and keeps it on a round-trip PUT', async () => {
-      const logged = await startTestServer(db, { captureLogs: 'debug' });
+      const logged = await startTestServer(ctx.db, { captureLogs: 'debug' });
       try {
         const adminToken = await logged.token();
         const s3 = {
@@ -934,7 +922,7 @@ describe('users (/api/v2/users)', () => {
         expect(Object.keys(secret).sort()).toEqual(['payload', 'status']);
         expect(secret.status).not.toBe('Plain');
 
-        const [row] = await db.query<{ filesystem: string }>(
+        const [row] = await ctx.db.query<{ filesystem: string }>(
           'SELECT "filesystem" FROM "users" WHERE "username" = ?',
           ['s3user'],
         );
@@ -955,7 +943,7 @@ describe('users (/api/v2/users)', () => {
           ...jsonBody(got.json()),
         });
         expect(put.status).toBe(200);
-        const [after] = await db.query<{ filesystem: string }>(
+        const [after] = await ctx.db.query<{ filesystem: string }>(
           'SELECT "filesystem" FROM "users" WHERE "username" = ?',
           ['s3user'],
         );
@@ -980,8 +968,8 @@ describe('users (/api/v2/users)', () => {
 
   describe('groups and the effective user', () => {
     it('stores memberships, returns the user as stored and merges the primary group for the file API', async () => {
-      await insertFolder(db, 'eff-shared', '/data/eff-shared');
-      await insertGroup(db, 'eff-primary', {
+      await insertFolder(ctx.db, 'eff-shared', '/data/eff-shared');
+      await insertGroup(ctx.db, 'eff-primary', {
         home_dir: '/groups/%username%',
         permissions: { '/': ['list', 'download'], '/uploads': ['upload'] },
         filesystem: {
@@ -990,7 +978,7 @@ describe('users (/api/v2/users)', () => {
         },
         quota_files: 50,
       });
-      await insertGroup(db, 'eff-secondary', { permissions: { '/': ['*'], '/extra': ['list'] } });
+      await insertGroup(ctx.db, 'eff-secondary', { permissions: { '/': ['*'], '/extra': ['list'] } });
       const created = (
         await api.post(
           minimalUser('eff-user', {
@@ -1011,18 +999,18 @@ describe('users (/api/v2/users)', () => {
         { name: 'eff-primary', type: 1 },
         { name: 'eff-secondary', type: 2 },
       ]);
-      const [group] = await db.query<{ id: number }>('SELECT "id" FROM "groups" WHERE "name" = ?', [
+      const [group] = await ctx.db.query<{ id: number }>('SELECT "id" FROM "groups" WHERE "name" = ?', [
         'eff-secondary',
       ]);
-      const [folder] = await db.query<{ id: number }>('SELECT "id" FROM "folders" WHERE "name" = ?', [
+      const [folder] = await ctx.db.query<{ id: number }>('SELECT "id" FROM "folders" WHERE "name" = ?', [
         'eff-shared',
       ]);
-      await db.query(
+      await ctx.db.query(
         'INSERT INTO "groups_folders_mapping" ("group_id", "folder_id", "virtual_path", "quota_size", "quota_files") VALUES (?, ?, ?, 0, 0)',
         [group.id, folder.id, '/shared'],
       );
 
-      const users = app.server.app.get(UsersService);
+      const users = ctx.app.server.app.get(UsersService);
       const effective = await users.getEffectiveUser('eff-user');
       expect(effective).toMatchObject({
         username: 'eff-user',
@@ -1041,43 +1029,33 @@ describe('users (/api/v2/users)', () => {
       expect(await users.getEffectiveUser('no-such-user')).toBeUndefined();
 
       // A referenced group cannot be deleted by SQL either (no cascade on memberships).
-      await expect(db.query('DELETE FROM "groups" WHERE "name" = ?', ['eff-primary'])).rejects.toThrow();
+      await expect(ctx.db.query('DELETE FROM "groups" WHERE "name" = ?', ['eff-primary'])).rejects.toThrow();
     });
   });
 });
 
 describe('users with users_base_dir and naming rules', () => {
-  let db: TestDatabase;
-  let app: TestServer;
-  let token: string;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    app = await startTestServer(db, {
-      env: { SFTPGO_DATA_PROVIDER__USERS_BASE_DIR: '/srv/homes', SFTPGO_DATA_PROVIDER__NAMING_RULES: '7' },
-    });
-    token = await app.token();
-  });
-
-  afterAll(async () => {
-    await app?.close();
-    await db?.drop();
+  const ctx = useTestServer({
+    env: { SFTPGO_DATA_PROVIDER__USERS_BASE_DIR: '/srv/homes', SFTPGO_DATA_PROVIDER__NAMING_RULES: '7' },
+    token: true,
   });
 
   it('defaults home_dir under users_base_dir and applies the naming rules on save and lookup', async () => {
-    const res = await app.request('/api/v2/users', {
+    const res = await ctx.app.request('/api/v2/users', {
       method: 'POST',
-      bearer: token,
+      bearer: ctx.token,
       ...jsonBody({ username: ' uSeR@user.me ', status: 1, permissions: { '/': ['*'] } }),
     });
     expect(res.status).toBe(201);
     expect(res.json()).toMatchObject({ username: 'user@user.me', home_dir: '/srv/homes/user@user.me' });
     expect(res.headers.location).toBe(`/api/v2/users/${encodeURIComponent('user@user.me')}`);
-    const got = await app.request(`/api/v2/users/${encodeURIComponent(' uSeR@user.me ')}`, { bearer: token });
+    const got = await ctx.app.request(`/api/v2/users/${encodeURIComponent(' uSeR@user.me ')}`, {
+      bearer: ctx.token,
+    });
     expect(got.json().username).toBe('user@user.me');
-    const del = await app.request(`/api/v2/users/${encodeURIComponent('USER@USER.ME')}`, {
+    const del = await ctx.app.request(`/api/v2/users/${encodeURIComponent('USER@USER.ME')}`, {
       method: 'DELETE',
-      bearer: token,
+      bearer: ctx.token,
     });
     expect(del.status).toBe(200);
   });
