@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import type { TestRequest, TestResponse } from './support/http-client';
+import { send, type TestRequest, type TestResponse } from './support/http-client';
 import { createUserWithToken, userApiCall } from './support/user-fixtures';
 import { useTestServer } from './support/lifecycle';
 import { unzip } from './support/zip';
@@ -16,32 +16,15 @@ const json = (body: unknown) => ({
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** A binary response (the shared client decodes text). */
-function postBinary(
-  url: string,
-  token: string,
-  body: string,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () =>
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-        );
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+/** A JSON POST whose (binary) answer is read as `body`. */
+async function postBinary(url: string, token: string, body: string) {
+  const res = await send(url, {
+    method: 'POST',
+    bearer: token,
+    headers: { 'content-type': 'application/json' },
+    body,
   });
+  return { ...res, body: res.raw };
 }
 
 describe('user file actions (multipart upload, metadata, copy, move, streamzip)', () => {

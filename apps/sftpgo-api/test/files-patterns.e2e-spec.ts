@@ -1,7 +1,6 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import type { TestRequest, TestResponse } from './support/http-client';
+import { send, type TestRequest, type TestResponse } from './support/http-client';
 import { createUserWithToken, jsonBody, userApiCall } from './support/user-fixtures';
 import { useTestServer } from './support/lifecycle';
 import { unzip } from './support/zip';
@@ -16,26 +15,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const filesForm = (files: { filename: string; content: string }[]) =>
   multipart(files.map((file) => ({ field: 'filenames', ...file })));
 
-/** A binary POST (the shared client decodes text). */
-function postBinary(url: string, token: string, body: string): Promise<{ status: number; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      url,
-      {
-        method: 'POST',
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
-        agent: false,
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks) }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
+/** A JSON POST whose (binary) answer is read as `body`. */
+async function postBinary(url: string, token: string, body: string) {
+  const res = await send(url, {
+    method: 'POST',
+    bearer: token,
+    headers: { 'content-type': 'application/json' },
+    body,
   });
+  return { ...res, body: res.raw };
 }
 
 type Policy = 0 | 1;

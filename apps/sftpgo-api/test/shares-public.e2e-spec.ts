@@ -9,7 +9,7 @@ import {
 } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
-import type { TestRequest, TestResponse } from './support/http-client';
+import { send, type TestRequest, type TestResponse } from './support/http-client';
 import { useTestServer } from './support/lifecycle';
 import { createUserWithToken, jsonBody } from './support/user-fixtures';
 import { unzip } from './support/zip';
@@ -24,23 +24,14 @@ interface BinaryResponse {
   body: Buffer;
 }
 
-function getBinary(
+/** A request whose (binary) answer is read as `body`. */
+async function getBinary(
   url: string,
   headers: Record<string, string> = {},
   method = 'GET',
 ): Promise<BinaryResponse> {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(url, { method, headers, agent: false }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('error', reject);
-      res.on('end', () =>
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }),
-      );
-    });
-    req.on('error', reject);
-    req.end();
-  });
+  const res = await send(url, { method, headers });
+  return { status: res.status, headers: res.headers, body: res.raw };
 }
 
 const zipContents = (zip: Buffer): Record<string, string> =>
