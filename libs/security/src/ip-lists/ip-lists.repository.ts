@@ -15,12 +15,11 @@ export interface IpListPage {
 @Injectable()
 export class IpListsRepository {
   private readonly repo: Repository<IpListEntryEntity>;
-  /** `ipornet` compared byte by byte, as on SQLite and MySQL (binary collation); PostgreSQL needs it said. */
-  private readonly ipornet: string;
+  /** Compared byte by byte on every database: the column is declared so (binary / `COLLATE "C"`). */
+  private readonly ipornet = 'e.ipornet';
 
   constructor(dataSource: DataSource) {
     this.repo = dataSource.getRepository(IpListEntryEntity);
-    this.ipornet = dataSource.options.type === 'postgres' ? 'e.ipornet COLLATE "C"' : 'e.ipornet';
   }
 
   find(type: number, ipornet: string): Promise<IpListEntryEntity | null> {
