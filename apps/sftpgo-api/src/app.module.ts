@@ -1,11 +1,13 @@
 import { AdminEntity, AdminGroupMappingEntity, AdminsModule } from '@app/admins';
 import { ApiKeyEntity, ApiKeysModule } from '@app/api-keys';
+import { AuditModule, ProviderEventEntity } from '@app/audit';
 import { AuthModule, RevokedTokenEntity } from '@app/auth';
 import { ApiExceptionFilter, CommonModule, createValidationPipe } from '@app/common';
 import { ConfigModule, type SftpgoConfig } from '@app/config';
 import { DatabaseModule, translateDatabaseError } from '@app/database';
 import { FilesModule } from '@app/files';
 import { MaintenanceModule } from '@app/maintenance';
+import { MetricsModule } from '@app/metrics';
 import { FolderEntity, FoldersModule } from '@app/folders';
 import { GroupEntity, GroupFolderMappingEntity, GroupsModule } from '@app/groups';
 import { KmsModule } from '@app/kms';
@@ -36,6 +38,7 @@ const ENTITIES = [
   IpListEntryEntity,
   DefenderHostEntity,
   DefenderEventEntity,
+  ProviderEventEntity,
 ];
 
 /** The application: configuration, logging, data provider, auth and the domain modules. */
@@ -50,6 +53,8 @@ export class AppModule {
         CommonModule,
         DatabaseModule.forRoot(ENTITIES),
         KmsModule,
+        AuditModule,
+        MetricsModule,
         StorageModule,
         AdminsModule,
         RolesModule,

@@ -25,11 +25,12 @@ describe(`data provider (${TEST_DRIVER})`, () => {
       'ApiKeys1764403200000',
       'Shares1764489600000',
       'Security1764576000000',
+      'Operations1764662400000',
     ]);
     await app.close();
     app = await startTestServer(db);
     const again = await db.query<{ name: string }>('SELECT "name" FROM "schema_migrations"');
-    expect(again).toHaveLength(5);
+    expect(again).toHaveLength(6);
     expect((await app.request('/api/v2/token', { basic: ADMIN })).status).toBe(200);
   });
 

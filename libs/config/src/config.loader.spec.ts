@@ -510,7 +510,7 @@ describe('loadConfig', () => {
             setup: { installation_code: 'x' },
             bindings: [{ port: 8080, render_openapi: false, oidc: { client_id: 'x', scopes: ['openid'] } }],
           },
-          data_provider: { track_quota: 2 },
+          data_provider: { delayed_quota_update: 2 },
         }),
       });
       const { warnings } = load(dir);
@@ -521,14 +521,14 @@ describe('loadConfig', () => {
         'unknown configuration key "httpd.setup" ignored',
         'unknown configuration key "httpd.bindings[0].render_openapi" ignored',
         'unknown configuration key "httpd.bindings[0].oidc" ignored',
-        'unknown configuration key "data_provider.track_quota" ignored',
+        'unknown configuration key "data_provider.delayed_quota_update" ignored',
       ]);
     });
 
     it('warns about unknown env keys of supported sections only', () => {
       const { warnings } = load(tempDir(), {
         SFTPGO_HTTPD__SETUP__INSTALLATION_CODE: '1',
-        SFTPGO_DATA_PROVIDER__TRACK_QUOTA: '2',
+        SFTPGO_DATA_PROVIDER__DELAYED_QUOTA_UPDATE: '2',
         SFTPGO_DATA_PROVIDER__PASSWORD_HASHING: 'x', // an object, not a leaf
         SFTPGO_COMMON__IDLE_TIMEOUT: '5',
         SFTPGO_SFTPD__BINDINGS__0__PORT: '2022',
@@ -540,8 +540,8 @@ describe('loadConfig', () => {
       // `common` is supported (secret_min_entropy), so its unknown keys are reported; `sftpd` is not.
       expect(warnings).toHaveLength(4);
       expect(warnings[0]).toContain('SFTPGO_COMMON__IDLE_TIMEOUT');
-      expect(warnings[1]).toContain('SFTPGO_DATA_PROVIDER__PASSWORD_HASHING');
-      expect(warnings[2]).toContain('SFTPGO_DATA_PROVIDER__TRACK_QUOTA');
+      expect(warnings[1]).toContain('SFTPGO_DATA_PROVIDER__DELAYED_QUOTA_UPDATE');
+      expect(warnings[2]).toContain('SFTPGO_DATA_PROVIDER__PASSWORD_HASHING');
       expect(warnings[3]).toContain('SFTPGO_HTTPD__SETUP__INSTALLATION_CODE');
     });
   });

@@ -488,6 +488,7 @@ function validate(c: MergedConfig, problems: string[]): void {
   );
   intRange('data_provider.naming_rules', dp.naming_rules, 0, 7);
   required('data_provider.backups_path', dp.backups_path);
+  intRange('data_provider.track_quota', dp.track_quota, 0, 2);
 
   intRange('common.secret_min_entropy', c.common.secret_min_entropy, 0);
   const kmsUrl = c.kms.secrets.url;

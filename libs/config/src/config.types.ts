@@ -52,6 +52,12 @@ export interface HttpBindingConfig {
   /** Bits: 16 admin token, 32 user token, 64 admin API keys, 128 user API keys (1-8: web UI, ignored). */
   disabled_login_methods: number;
   security: HttpSecurityConfig;
+  /**
+   * Beyond SFTPGo (which serves metrics on a separate telemetry listener): `GET /metrics` on this
+   * binding answers without authentication (e.g. a loopback binding scraped by Prometheus). Otherwise
+   * `/metrics` needs an admin with the `view_status` permission.
+   */
+  public_metrics: boolean;
 }
 
 /** `httpd.cors`: SFTPGo's rs/cors options. */
@@ -120,7 +126,10 @@ export interface DataProviderConfig {
   password_caching: boolean;
   /** Bit 1 allow any UTF-8, bit 2 lower-case, bit 4 trim spaces. */
   naming_rules: number;
+  /** Where `/dumpdata` writes its files (relative to the config dir unless absolute). */
   backups_path: string;
+  /** 0: quotas not tracked (scan/usage APIs 403); 1: always; 2 (default): users with quota limits, folders always. */
+  track_quota: number;
 }
 
 /** `kms.secrets`: how filesystem secrets are encrypted at rest. */
@@ -253,6 +262,7 @@ export function defaultConfig(): Omit<SftpgoConfig, 'configDir' | 'logLevel' | '
       password_caching: true,
       naming_rules: 5,
       backups_path: 'backups',
+      track_quota: 2,
     },
     common: {
       secret_min_entropy: 80,
@@ -330,5 +340,6 @@ export function defaultBinding(): HttpBindingConfig {
       cross_origin_opener_policy: '',
       cache_control: '',
     },
+    public_metrics: false,
   };
 }

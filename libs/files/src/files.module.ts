@@ -1,5 +1,6 @@
 import { UsersModule } from '@app/users';
 import { Module } from '@nestjs/common';
+import { ConnectionRegistry } from './connection-registry';
 import { FileActionsController } from './file-actions.controller';
 import { FileActionsService } from './file-actions.service';
 import { FilesController } from './files.controller';
@@ -12,7 +13,14 @@ import { TransferRegistry } from './transfer-registry';
 @Module({
   imports: [UsersModule],
   controllers: [FilesController, FileActionsController],
-  providers: [FilesService, FileActionsService, QuotaRepository, QuotaService, TransferRegistry],
-  exports: [QuotaService, TransferRegistry, FilesService, FileActionsService],
+  providers: [
+    FilesService,
+    FileActionsService,
+    QuotaRepository,
+    QuotaService,
+    TransferRegistry,
+    ConnectionRegistry,
+  ],
+  exports: [QuotaService, TransferRegistry, ConnectionRegistry, FilesService, FileActionsService],
 })
 export class FilesModule {}

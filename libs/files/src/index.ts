@@ -20,3 +20,5 @@ export { QuotaService, UploadQuota, DownloadQuota, ERR_READ_QUOTA } from './quot
 export * from './transfer-registry';
 /** Which counter a mount charges, and transfer limits (pure). */
 export * from './quota-target';
+/** The REST connections in progress (the connections API reads and closes them). */
+export * from './connection-registry';

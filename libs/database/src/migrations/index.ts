@@ -14,12 +14,22 @@ import { Shares1764489600000 as SqliteShares } from './sqlite/1764489600000-shar
 import { Security1764576000000 as MysqlSecurity } from './mysql/1764576000000-security';
 import { Security1764576000000 as PostgresSecurity } from './postgres/1764576000000-security';
 import { Security1764576000000 as SqliteSecurity } from './sqlite/1764576000000-security';
+import { Operations1764662400000 as MysqlOperations } from './mysql/1764662400000-operations';
+import { Operations1764662400000 as PostgresOperations } from './postgres/1764662400000-operations';
+import { Operations1764662400000 as SqliteOperations } from './sqlite/1764662400000-operations';
 
 type MigrationClass = new () => MigrationInterface;
 
 /** The committed migrations of each driver family, oldest first. */
 export const MIGRATIONS: Record<'sqlite' | 'mysql' | 'postgresql', MigrationClass[]> = {
-  sqlite: [SqliteInitial, SqliteAdminApi, SqliteApiKeys, SqliteShares, SqliteSecurity],
-  mysql: [MysqlInitial, MysqlAdminApi, MysqlApiKeys, MysqlShares, MysqlSecurity],
-  postgresql: [PostgresInitial, PostgresAdminApi, PostgresApiKeys, PostgresShares, PostgresSecurity],
+  sqlite: [SqliteInitial, SqliteAdminApi, SqliteApiKeys, SqliteShares, SqliteSecurity, SqliteOperations],
+  mysql: [MysqlInitial, MysqlAdminApi, MysqlApiKeys, MysqlShares, MysqlSecurity, MysqlOperations],
+  postgresql: [
+    PostgresInitial,
+    PostgresAdminApi,
+    PostgresApiKeys,
+    PostgresShares,
+    PostgresSecurity,
+    PostgresOperations,
+  ],
 };

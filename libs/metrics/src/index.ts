@@ -1,0 +1,2 @@
+/** `MetricsModule`: Prometheus metrics and `GET /metrics`. */
+export * from './metrics.module';
