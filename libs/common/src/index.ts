@@ -2,6 +2,8 @@ export * from './auth/admin-permission';
 export * from './auth/principal';
 export * from './auth/auth-failures';
 export * from './auth/auth.decorators';
+/** `@Audited()`: marks a route as a change recorded by the audit trail. */
+export * from './auth/audited.decorator';
 export * from './errors/api-error';
 export * from './errors/api-exception.filter';
 export * from './crypto/password-hasher';
