@@ -43,6 +43,9 @@ export interface TransferHandle {
   close(): void;
 }
 
+/** Told when a transfer ends (metrics: bytes uploaded/downloaded). Must not throw. */
+export type TransferObserver = (ended: ActiveTransfer) => void;
+
 interface Entry {
   transfer: ActiveTransfer;
   onAbort?: (reason: Error) => void;
@@ -57,6 +60,12 @@ interface Entry {
 @Injectable()
 export class TransferRegistry {
   private readonly entries = new Map<string, Entry>();
+  private readonly observers: TransferObserver[] = [];
+
+  /** Adds an observer told of every transfer's end, with its final byte count. */
+  observe(observer: TransferObserver): void {
+    this.observers.push(observer);
+  }
 
   /** Registers a transfer, or throws the 429 when the user already has `maxSessions` of them. */
   register(start: TransferStart): TransferHandle {
@@ -79,6 +88,7 @@ export class TransferRegistry {
     };
     this.entries.set(transfer.id, { transfer, onAbort: start.onAbort });
     const entries = this.entries;
+    const observers = this.observers;
     return {
       id: transfer.id,
       get bytes() {
@@ -88,7 +98,8 @@ export class TransferRegistry {
         transfer.bytes += bytes;
       },
       close() {
-        entries.delete(transfer.id);
+        if (!entries.delete(transfer.id)) return;
+        for (const observer of observers) observer({ ...transfer });
       },
     };
   }
