@@ -1,0 +1,5 @@
+import { Injectable } from '@nestjs/common';
+
+/** PLACEHOLDER: filled by the backup work. */
+@Injectable()
+export class BackupDumpService {}

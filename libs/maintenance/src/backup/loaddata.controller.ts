@@ -1,0 +1,5 @@
+import { Controller } from '@nestjs/common';
+
+/** PLACEHOLDER: filled by the backup work. */
+@Controller()
+export class LoaddataController {}
