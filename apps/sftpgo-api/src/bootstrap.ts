@@ -1,5 +1,6 @@
 import { type SftpgoConfig, loadConfig } from '@app/config';
 import { API_VERSION } from '@app/maintenance';
+import { registerMetricsHooks } from '@app/metrics';
 import { Logger, RequestMethod } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
@@ -74,12 +75,18 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
     PinoRoot.root.level = config.logLevel;
     const logger = new Logger('Bootstrap');
     for (const warning of warnings) logger.warn(warning);
-    app.setGlobalPrefix('api/v2', { exclude: [{ path: 'healthz', method: RequestMethod.ALL }] });
+    app.setGlobalPrefix('api/v2', {
+      exclude: [
+        { path: 'healthz', method: RequestMethod.ALL },
+        { path: 'metrics', method: RequestMethod.GET },
+      ],
+    });
     const fastify = app.getHttpAdapter().getInstance();
     registerSecurityGate(fastify, app.get(SecurityGate));
     registerEdgeHooks(fastify, config.httpd);
     registerBodyParsers(fastify);
     registerRequestLogging(fastify);
+    registerMetricsHooks(app);
     fastify.addHook('onSend', async (request, reply) => {
       reply.header('server', `SFTPGo/${API_VERSION}`);
       reply.header('x-request-id', request.id);

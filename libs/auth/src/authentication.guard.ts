@@ -83,6 +83,7 @@ export class AuthenticationGuard implements CanActivate {
       headers: Record<string, unknown>;
       raw: IncomingMessage;
     }>();
+    if (requirement.as === 'admin' && requirement.publicWhen?.(request)) return true;
     // A binding's `disabled_login_methods` 64/128: the key header is ignored, as if absent.
     const keysOff = isLoginMethodDisabled(
       request,

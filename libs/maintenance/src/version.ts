@@ -10,6 +10,6 @@ export const FEATURES = [
   '-s3',
   '-gcs',
   '-azblob',
-  '-metrics',
+  '+metrics',
   '-portable',
 ];

@@ -1,6 +1,14 @@
+import { FilesModule } from '@app/files';
 import { Global, Module } from '@nestjs/common';
+import { MetricsController } from './metrics.controller';
+import { MetricsService } from './metrics.service';
 
-/** PLACEHOLDER: Prometheus metrics (prom-client), filled by the metrics work. */
+/** Prometheus metrics (prom-client) and `GET /metrics`. */
 @Global()
-@Module({})
+@Module({
+  imports: [FilesModule],
+  controllers: [MetricsController],
+  providers: [MetricsService],
+  exports: [MetricsService],
+})
 export class MetricsModule {}

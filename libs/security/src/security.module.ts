@@ -28,6 +28,14 @@ import { Defender, IpListMatcher, RateLimiter } from './security.types';
     { provide: RateLimiter, useExisting: RateLimiterService },
   ],
   controllers: [IpListsController, DefenderController],
-  exports: [SecurityGate, IpListMatcher, Defender, RateLimiter],
+  exports: [
+    SecurityGate,
+    IpListMatcher,
+    Defender,
+    RateLimiter,
+    IpListsService,
+    DefenderService,
+    RateLimiterService,
+  ],
 })
 export class SecurityModule {}

@@ -65,6 +65,7 @@ export function servedBinding(config: HttpBindingConfig, index = 0): ServedBindi
     clientIpHeaderDepth: config.client_ip_header_depth,
     disabledLoginMethods: config.disabled_login_methods,
     clientCertificates: config.enable_https && config.client_auth_type === 1,
+    publicMetrics: config.public_metrics,
   };
 }
 

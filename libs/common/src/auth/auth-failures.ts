@@ -28,6 +28,9 @@ export interface AuthFailureListener {
   succeeded(ip: string): Promise<void>;
 }
 
+/** Told of each reported failure as it happens (metrics). Synchronous; must not throw. */
+export type AuthFailureObserver = (failure: AuthFailure) => void;
+
 /**
  * The one place failed (and successful) logins are reported: admin and user tokens, API keys, share
  * passwords. Each failure is logged, then handed to the listener (the defender scores it and may
@@ -38,10 +41,16 @@ export interface AuthFailureListener {
 export class AuthFailures {
   private readonly logger = new Logger('AuthFailures');
   private listener?: AuthFailureListener;
+  private readonly observers: AuthFailureObserver[] = [];
 
   /** Registers the listener (one: the defender). */
   listen(listener: AuthFailureListener): void {
     this.listener = listener;
+  }
+
+  /** Adds an observer told of every failure (any number of them, besides the one listener). */
+  observe(observer: AuthFailureObserver): void {
+    this.observers.push(observer);
   }
 
   async report(failure: AuthFailure): Promise<void> {
@@ -49,6 +58,7 @@ export class AuthFailures {
     this.logger.warn(
       `${failure.credential === 'api_key' ? 'API key authentication' : 'login'} failed from ${failure.ip}${who}: ${failure.reason}`,
     );
+    for (const observer of this.observers) observer(failure);
     await this.listener?.failed(failure);
   }
 

@@ -1,6 +1,7 @@
 import { createParamDecorator, ExecutionContext, SetMetadata } from '@nestjs/common';
 import { AdminPermission } from './admin-permission';
 import type { Principal } from './principal';
+import type { AnyRequest } from '../http/request-binding';
 
 /** Metadata key of the route's authentication requirement. */
 export const AUTH_REQUIREMENT = 'sftpgo:auth';
@@ -11,7 +12,13 @@ export const AUTH_REQUIREMENT = 'sftpgo:auth';
  */
 export type AuthRequirement =
   | { as: 'public' }
-  | { as: 'admin'; permission?: AdminPermission; allowApiKey?: boolean }
+  | {
+      as: 'admin';
+      permission?: AdminPermission;
+      allowApiKey?: boolean;
+      /** The route needs no credentials when this is true for the request (`/metrics` on a `public_metrics` binding). */
+      publicWhen?: (request: AnyRequest) => boolean;
+    }
   | { as: 'user'; allowApiKey?: boolean };
 
 /** The requirement applied to routes that declare none. */

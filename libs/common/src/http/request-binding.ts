@@ -16,6 +16,8 @@ export interface BindingContext {
   disabledLoginMethods: number;
   /** HTTPS with `client_auth_type` 1: every request carries a verified client certificate. */
   clientCertificates: boolean;
+  /** `public_metrics`: `GET /metrics` needs no credentials on this binding. */
+  publicMetrics?: boolean;
 }
 
 /** `disabled_login_methods` bits of the REST API. */

@@ -1,5 +1,11 @@
 import { Module } from '@nestjs/common';
+import { StatusController } from './status.controller';
+import { StatusService } from './status.service';
 
-/** PLACEHOLDER: filled by the status work. */
-@Module({})
+/** `GET /api/v2/status` (SFTPGo's `ServicesStatus`). */
+@Module({
+  controllers: [StatusController],
+  providers: [StatusService],
+  exports: [StatusService],
+})
 export class StatusModule {}

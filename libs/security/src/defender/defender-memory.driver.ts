@@ -32,17 +32,17 @@ export class MemoryDefenderDriver implements DefenderDriver {
     return true;
   }
 
-  addEvent(ip: string, score: number, now: number): Promise<void> {
+  addEvent(ip: string, score: number, now: number): Promise<boolean> {
     const until = this.banned.get(ip);
     if (until !== undefined) {
-      if (until > now) return Promise.resolve();
+      if (until > now) return Promise.resolve(false);
       this.banned.delete(ip);
     }
     const host = this.hostEvents.get(ip);
     if (!host) {
       this.hostEvents.set(ip, { events: [{ at: now, score }] });
       this.trimHosts();
-      return Promise.resolve();
+      return Promise.resolve(false);
     }
     host.events.push({ at: now, score });
     host.events = host.events.filter((event) => event.at + this.observationMs > now);
@@ -50,8 +50,9 @@ export class MemoryDefenderDriver implements DefenderDriver {
       this.banned.set(ip, now + this.banMs);
       this.hostEvents.delete(ip);
       this.trimBanned(now);
+      return Promise.resolve(true);
     }
-    return Promise.resolve();
+    return Promise.resolve(false);
   }
 
   hosts(now: number): Promise<DefenderHost[]> {

@@ -69,9 +69,9 @@ export class ProviderDefenderDriver implements DefenderDriver {
     return this.refreshing;
   }
 
-  async addEvent(ip: string, score: number, now: number): Promise<void> {
+  async addEvent(ip: string, score: number, now: number): Promise<boolean> {
     // A banned host's requests are refused before they can fail a login; a late one does not count.
-    if ((this.bans.get(ip) ?? 0) > now) return;
+    if ((this.bans.get(ip) ?? 0) > now) return false;
     const hosts = this.dataSource.getRepository(DefenderHostEntity);
     await hosts
       .createQueryBuilder()
@@ -80,18 +80,21 @@ export class ProviderDefenderDriver implements DefenderDriver {
       .orUpdate(['updated_at'], ['ip'])
       .execute();
     const host = await hosts.findOne({ where: { ip }, select: { id: true } });
-    if (!host) return;
+    if (!host) return false;
     await this.dataSource
       .getRepository(DefenderEventEntity)
       .insert({ hostId: host.id, dateTime: now, score });
     const total = await this.scoreOf([host.id], now);
+    let banned = false;
     if ((total.get(host.id) ?? 0) > this.config.threshold) {
       const until = now + this.banMs;
       await hosts.update({ id: host.id }, { banTime: until });
       this.bans.set(ip, until);
       this.dirty.set(ip, until);
+      banned = true;
     }
     this.cleanup(now);
+    return banned;
   }
 
   async hosts(now: number): Promise<DefenderHost[]> {

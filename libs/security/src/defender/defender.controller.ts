@@ -1,4 +1,4 @@
-import { AdminPermission, ApiResponseDto, Authenticated } from '@app/common';
+import { AdminPermission, ApiResponseDto, Audited, Authenticated } from '@app/common';
 import { Controller, Delete, Get, Param } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DefenderEntryDto } from './dto/defender-entry.dto';
@@ -35,6 +35,7 @@ export class DefenderController {
 
   @Delete(':id')
   @Authenticated({ as: 'admin', permission: AdminPermission.ManageDefender })
+  @Audited({ type: 'defender_host', name: 'param:id' })
   @ApiOperation({
     operationId: 'delete_defender_host_by_id',
     summary: 'Removes a host from the defender lists',

@@ -55,6 +55,18 @@ describe('DefenderService', () => {
     expect(service.isBanned('10.0.0.2')).toBe(false);
   });
 
+  it('tells its ban observers of each ban, once (events of a banned host ban nothing)', async () => {
+    const { service } = await makeService({ threshold: 2 });
+    const banned: string[] = [];
+    service.onBan((ip) => banned.push(ip));
+    await service.addEvent('10.0.0.1', 'LoginFailed');
+    expect(banned).toEqual([]);
+    await service.addEvent('10.0.0.1', 'LoginFailed');
+    await service.addEvent('10.0.0.1', 'LoginFailed');
+    await service.addEvent('10.0.0.2', 'LoginFailed');
+    expect(banned).toEqual(['10.0.0.1']);
+  });
+
   it('lets a ban expire with the clock', async () => {
     const { service, clock } = await makeService({ threshold: 2, ban_time: 1, ban_time_increment: 1 });
     await service.addEvent('10.0.0.1', 'LoginFailed');

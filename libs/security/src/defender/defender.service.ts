@@ -32,6 +32,7 @@ export class DefenderService extends Defender implements AuthFailureListener, On
   private readonly logger = new Logger('Defender');
   private readonly config: DefenderConfig;
   private driver?: DefenderDriver;
+  private readonly banObservers: ((ip: string) => void)[] = [];
 
   constructor(
     @InjectConfig() config: SftpgoConfig,
@@ -59,6 +60,11 @@ export class DefenderService extends Defender implements AuthFailureListener, On
     await this.driver?.stop?.();
   }
 
+  /** Adds an observer told of each host the defender bans (metrics). Synchronous; must not throw. */
+  onBan(observer: (ip: string) => void): void {
+    this.banObservers.push(observer);
+  }
+
   /** True when the defender is enabled (`/status`). */
   get isActive(): boolean {
     return this.driver !== undefined;
@@ -75,7 +81,9 @@ export class DefenderService extends Defender implements AuthFailureListener, On
     if (this.lists.modeFor(IpListType.Defender, ip) === IpListMode.Allow) return;
     const score = scoreOf(this.config, kind);
     if (score === 0) return;
-    await this.driver.addEvent(ip, score, this.clock.now());
+    if (await this.driver.addEvent(ip, score, this.clock.now())) {
+      for (const observer of this.banObservers) observer(ip);
+    }
   }
 
   /** Scores a failed login, then waits `login_delay.password_failed` before the refusal is sent. */

@@ -13,7 +13,8 @@ export interface DefenderHost {
 export interface DefenderDriver {
   /** On the request path: synchronous, no I/O. A hit extends the ban (SFTPGo). */
   isBanned(ip: string, now: number): boolean;
-  addEvent(ip: string, score: number, now: number): Promise<void>;
+  /** Scores an event; true when it banned the host (metrics count bans). */
+  addEvent(ip: string, score: number, now: number): Promise<boolean>;
   /** Banned hosts and hosts with a score. */
   hosts(now: number): Promise<DefenderHost[]>;
   host(ip: string, now: number): Promise<DefenderHost | undefined>;
