@@ -1,6 +1,7 @@
 import {
   AdminPermission,
   ApiResponseDto,
+  Audited,
   Authenticated,
   CurrentPrincipal,
   type ListQuery,
@@ -37,6 +38,7 @@ export class AdminsController {
 
   @Post()
   @HttpCode(201)
+  @Audited({ type: 'admin', name: 'location' })
   @ApiOperation({ operationId: 'add_admin', summary: 'Add admin' })
   @ApiCreatedResponse({ type: AdminDto })
   async create(
@@ -57,6 +59,7 @@ export class AdminsController {
   }
 
   @Put(':username')
+  @Audited({ type: 'admin', name: 'param:username' })
   @ApiOperation({ operationId: 'update_admin', summary: 'Update admin' })
   @ApiOkResponse({ type: ApiResponseDto })
   update(
@@ -68,6 +71,7 @@ export class AdminsController {
   }
 
   @Delete(':username')
+  @Audited({ type: 'admin', name: 'param:username' })
   @ApiOperation({ operationId: 'delete_admin', summary: 'Delete admin' })
   @ApiOkResponse({ type: ApiResponseDto })
   delete(
@@ -94,6 +98,7 @@ export class AdminProfileController {
   }
 
   @Put('profile')
+  @Audited({ type: 'admin', name: 'principal' })
   @ApiOperation({ operationId: 'update_admin_profile', summary: 'Update admin profile' })
   @ApiOkResponse({ type: ApiResponseDto })
   updateProfile(
@@ -104,6 +109,7 @@ export class AdminProfileController {
   }
 
   @Put('changepwd')
+  @Audited({ type: 'admin', name: 'principal' })
   @ApiOperation({ operationId: 'change_admin_password', summary: 'Change admin password' })
   @ApiOkResponse({ type: ApiResponseDto })
   changePassword(

@@ -2,6 +2,7 @@ import {
   AdminPermission,
   ApiListQuery,
   ApiResponseDto,
+  Audited,
   Authenticated,
   type ListQuery,
   ListQueryPipe,
@@ -31,6 +32,7 @@ export class ApiKeysController {
 
   @Post()
   @HttpCode(201)
+  @Audited({ type: 'api_key', name: 'header:x-object-id' })
   @ApiOperation({ operationId: 'add_api_key', summary: 'Add API key' })
   @ApiCreatedResponse({ type: ApiKeyCreatedDto })
   async create(
@@ -51,6 +53,7 @@ export class ApiKeysController {
   }
 
   @Put(':id')
+  @Audited({ type: 'api_key', name: 'param:id' })
   @ApiOperation({ operationId: 'update_api_key', summary: 'Update API key' })
   @ApiOkResponse({ type: ApiResponseDto })
   update(@Param('id') id: string, @Body() body: ApiKeyDto): Promise<ApiResponseDto> {
@@ -58,6 +61,7 @@ export class ApiKeysController {
   }
 
   @Delete(':id')
+  @Audited({ type: 'api_key', name: 'param:id' })
   @ApiOperation({ operationId: 'delete_api_key', summary: 'Delete API key' })
   @ApiOkResponse({ type: ApiResponseDto })
   delete(@Param('id') id: string): Promise<ApiResponseDto> {

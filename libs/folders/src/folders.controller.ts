@@ -1,6 +1,7 @@
 import {
   AdminPermission,
   ApiResponseDto,
+  Audited,
   Authenticated,
   CurrentPrincipal,
   type ListQuery,
@@ -38,6 +39,7 @@ export class FoldersController {
 
   @Post()
   @HttpCode(201)
+  @Audited({ type: 'folder', name: 'location' })
   @ApiOperation({ operationId: 'add_folder', summary: 'Add folder' })
   @ApiConfidentialQuery()
   @ApiCreatedResponse({ type: BaseVirtualFolderDto })
@@ -65,6 +67,7 @@ export class FoldersController {
   }
 
   @Put(':name')
+  @Audited({ type: 'folder', name: 'param:name' })
   @ApiOperation({ operationId: 'update_folder', summary: 'Update folder' })
   @ApiOkResponse({ type: ApiResponseDto })
   update(
@@ -76,6 +79,7 @@ export class FoldersController {
   }
 
   @Delete(':name')
+  @Audited({ type: 'folder', name: 'param:name' })
   @ApiOperation({ operationId: 'delete_folder', summary: 'Delete folder' })
   @ApiOkResponse({ type: ApiResponseDto })
   delete(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ApiResponseDto> {

@@ -1,6 +1,7 @@
 import {
   AdminPermission,
   ApiResponseDto,
+  Audited,
   Authenticated,
   CurrentPrincipal,
   type ListQuery,
@@ -38,6 +39,7 @@ export class GroupsController {
 
   @Post()
   @HttpCode(201)
+  @Audited({ type: 'group', name: 'location' })
   @ApiOperation({ operationId: 'add_group', summary: 'Add group' })
   @ApiConfidentialQuery()
   @ApiCreatedResponse({ type: GroupDto })
@@ -65,6 +67,7 @@ export class GroupsController {
   }
 
   @Put(':name')
+  @Audited({ type: 'group', name: 'param:name' })
   @ApiOperation({ operationId: 'update_group', summary: 'Update group' })
   @ApiOkResponse({ type: ApiResponseDto })
   update(
@@ -76,6 +79,7 @@ export class GroupsController {
   }
 
   @Delete(':name')
+  @Audited({ type: 'group', name: 'param:name' })
   @ApiOperation({ operationId: 'delete_group', summary: 'Delete group' })
   @ApiOkResponse({ type: ApiResponseDto })
   delete(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ApiResponseDto> {

@@ -1,6 +1,7 @@
 import {
   AdminPermission,
   ApiResponseDto,
+  Audited,
   Authenticated,
   CurrentPrincipal,
   type ListQuery,
@@ -37,6 +38,7 @@ export class RolesController {
 
   @Post()
   @HttpCode(201)
+  @Audited({ type: 'role', name: 'location' })
   @ApiOperation({ operationId: 'add_role', summary: 'Add role' })
   @ApiCreatedResponse({ type: RoleDto })
   async create(
@@ -57,6 +59,7 @@ export class RolesController {
   }
 
   @Put(':name')
+  @Audited({ type: 'role', name: 'param:name' })
   @ApiOperation({ operationId: 'update_role', summary: 'Update role' })
   @ApiOkResponse({ type: ApiResponseDto })
   update(
@@ -68,6 +71,7 @@ export class RolesController {
   }
 
   @Delete(':name')
+  @Audited({ type: 'role', name: 'param:name' })
   @ApiOperation({ operationId: 'delete_role', summary: 'Delete role' })
   @ApiOkResponse({ type: ApiResponseDto })
   delete(@CurrentPrincipal() principal: Principal, @Param('name') name: string): Promise<ApiResponseDto> {

@@ -1,6 +1,7 @@
 import {
   ApiListQuery,
   ApiResponseDto,
+  Audited,
   Authenticated,
   CurrentPrincipal,
   type ListQuery,
@@ -36,6 +37,7 @@ export class SharesController {
 
   @Post()
   @HttpCode(201)
+  @Audited({ type: 'share', name: 'header:x-object-id' })
   @ApiOperation({ operationId: 'add_share', summary: 'Add a share' })
   @ApiCreatedResponse({ type: ApiResponseDto })
   async create(
@@ -57,6 +59,7 @@ export class SharesController {
   }
 
   @Put(':id')
+  @Audited({ type: 'share', name: 'param:id' })
   @ApiOperation({ operationId: 'update_user_share', summary: 'Update share' })
   @ApiOkResponse({ type: ApiResponseDto })
   update(
@@ -68,6 +71,7 @@ export class SharesController {
   }
 
   @Delete(':id')
+  @Audited({ type: 'share', name: 'param:id' })
   @ApiOperation({ operationId: 'delete_user_share', summary: 'Delete share' })
   @ApiOkResponse({ type: ApiResponseDto })
   delete(@CurrentPrincipal() principal: Principal, @Param('id') id: string): Promise<ApiResponseDto> {

@@ -1,6 +1,7 @@
 import {
   AdminPermission,
   ApiResponseDto,
+  Audited,
   Authenticated,
   CurrentPrincipal,
   type ListQuery,
@@ -47,6 +48,7 @@ export class UsersController {
   @Post()
   @HttpCode(201)
   @Authenticated({ as: 'admin', permission: AdminPermission.AddUsers })
+  @Audited({ type: 'user', name: 'location' })
   @ApiOperation({ operationId: 'add_user', summary: 'Add user' })
   @ApiConfidentialQuery()
   @ApiCreatedResponse({ type: UserDto })
@@ -76,6 +78,7 @@ export class UsersController {
 
   @Put(':username')
   @Authenticated({ as: 'admin', permission: AdminPermission.EditUsers })
+  @Audited({ type: 'user', name: 'param:username' })
   @ApiOperation({ operationId: 'update_user', summary: 'Update user' })
   @ApiQuery({ name: 'disconnect', required: false, enum: [0, 1] })
   @ApiOkResponse({ type: ApiResponseDto })
@@ -90,6 +93,7 @@ export class UsersController {
 
   @Delete(':username')
   @Authenticated({ as: 'admin', permission: AdminPermission.DelUsers })
+  @Audited({ type: 'user', name: 'param:username' })
   @ApiOperation({ operationId: 'delete_user', summary: 'Delete user' })
   @ApiOkResponse({ type: ApiResponseDto })
   delete(

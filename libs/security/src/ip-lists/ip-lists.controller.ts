@@ -1,4 +1,4 @@
-import { AdminPermission, ApiResponseDto, Authenticated } from '@app/common';
+import { AdminPermission, ApiResponseDto, Audited, Authenticated } from '@app/common';
 import { Body, Controller, Delete, Get, HttpCode, Param, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBearerAuth,
@@ -47,6 +47,7 @@ export class IpListsController {
 
   @Post(':type')
   @HttpCode(201)
+  @Audited({ type: 'ip_list_entry', name: '{body:type}_{location}' })
   @ApiOperation({ operationId: 'add_ip_list_entry', summary: 'Add a new IP list entry' })
   @ApiCreatedResponse({ type: ApiResponseDto })
   async add(
@@ -71,6 +72,7 @@ export class IpListsController {
   }
 
   @Put(':type/:ipornet')
+  @Audited({ type: 'ip_list_entry', name: '{param:type}_{param:ipornet}' })
   @ApiOperation({ operationId: 'update_ip_list_entry', summary: 'Update IP list entry' })
   @ApiParam({ name: 'ipornet', description: 'the network as stored, URL-escaped (`192.168.0.0%2F24`)' })
   @ApiOkResponse({ type: ApiResponseDto })
@@ -83,6 +85,7 @@ export class IpListsController {
   }
 
   @Delete(':type/:ipornet')
+  @Audited({ type: 'ip_list_entry', name: '{param:type}_{param:ipornet}' })
   @ApiOperation({ operationId: 'delete_ip_list_entry', summary: 'Delete IP list entry' })
   @ApiParam({ name: 'ipornet', description: 'the network as stored, URL-escaped (`192.168.0.0%2F24`)' })
   @ApiOkResponse({ type: ApiResponseDto })
