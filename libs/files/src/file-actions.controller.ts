@@ -12,6 +12,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentConnection, type RequestConnection } from './connection-registry';
+import { TrackConnections } from './connection.interceptor';
 import { FileActionsService } from './file-actions.service';
 import type { MessageResponse, QueryValue } from './files.service';
 
@@ -27,6 +29,7 @@ const targetQuery = () => ApiQuery({ name: 'target', required: true, type: Strin
 @ApiBearerAuth()
 @Controller('user')
 @Authenticated({ as: 'user' })
+@TrackConnections()
 export class FileActionsController {
   constructor(private readonly actions: FileActionsService) {}
 
@@ -49,8 +52,9 @@ export class FileActionsController {
     @Query('path') path: QueryValue,
     @Query('mkdir_parents') mkdirParents: QueryValue,
     @Req() request: FastifyRequest,
+    @CurrentConnection() connection?: RequestConnection,
   ): Promise<MessageResponse> {
-    return this.actions.uploadFiles(principal, path, mkdirParents, request.raw);
+    return this.actions.uploadFiles(principal, path, mkdirParents, request.raw, connection);
   }
 
   @Patch('files/metadata')
@@ -115,8 +119,9 @@ export class FileActionsController {
     @CurrentPrincipal() principal: Principal,
     @Body() body: unknown,
     @Res() reply: FastifyReply,
+    @CurrentConnection() connection?: RequestConnection,
   ): Promise<FastifyReply> {
-    const response = await this.actions.streamZip(principal, body);
+    const response = await this.actions.streamZip(principal, body, connection);
     return reply.status(response.status).headers(response.headers).send(response.body);
   }
 }

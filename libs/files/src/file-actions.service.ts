@@ -12,6 +12,7 @@ import {
 import { Injectable } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { posix } from 'node:path';
+import { Transform, type TransformCallback } from 'node:stream';
 import { ERR_UNSUPPORTED, filesApiError, quote, withMessage } from './files-errors';
 import {
   assertFileAllowed,
@@ -26,7 +27,8 @@ import { contentDisposition } from './http-download';
 import { QuotaService } from './quota.service';
 import { MultipartParseError, receivePart, streamMultipartFiles } from './multipart-upload';
 import { checkZipItem, createZipStream, statZipPath, type ZipItem, zipFileName } from './streamzip';
-import { TransferRegistry } from './transfer-registry';
+import type { RequestConnection } from './connection-registry';
+import { TransferAbort, TransferRegistry } from './transfer-registry';
 import { ClientAbortError } from './upload-body';
 
 type UserContext = Awaited<ReturnType<FilesService['userContext']>>;
@@ -114,8 +116,9 @@ export class FileActionsService {
     rawPath: QueryValue,
     mkdirParents: QueryValue,
     request: IncomingMessage,
+    connection?: RequestConnection,
   ): Promise<MessageResponse> {
-    const ctx = await this.files.userContext(principal, true);
+    const ctx = { ...(await this.files.userContext(principal, true)), connection };
     const dir = this.files.cleanedPath(ctx, rawPath);
     return this.uploadFilesAt(ctx, dir, firstValue(mkdirParents) === 'true', request);
   }
@@ -258,9 +261,13 @@ export class FileActionsService {
    * the response starts, so a missing path or a denied permission is a proper 404/403; an exhausted
    * download transfer quota is a 403 and past `max_sessions` a 429, before any byte.
    */
-  async streamZip(principal: Principal, body: unknown): Promise<FileResponse> {
+  async streamZip(
+    principal: Principal,
+    body: unknown,
+    connection?: RequestConnection,
+  ): Promise<FileResponse> {
     const requested = parseZipBody(body);
-    const ctx = await this.files.userContext(principal, false);
+    const ctx = { ...(await this.files.userContext(principal, false)), connection };
     const paths: string[] = [];
     for (const raw of requested) {
       const path = withMessageSync('Invalid path', () => canonicalizeVirtualPath(raw));
@@ -288,11 +295,15 @@ export class FileActionsService {
   ): Promise<FileResponse> {
     await this.quota.checkDownload(ctx.user, paths[0] ?? '/');
     const items = await this.zipItems(ctx, paths);
+    // Closing the connection destroys the zip stream: the response is cut.
+    const abort = new TransferAbort(ctx.connection?.signal);
     const handle = this.registry.register({
       username: ctx.user.username,
       virtualPath: paths.length === 1 ? paths[0] : '/',
       direction: 'download',
       maxSessions: ctx.user.maxSessions,
+      connectionId: ctx.connection?.id,
+      onAbort: abort.onAbort,
     });
     try {
       await options.beforeSend?.();
@@ -300,9 +311,25 @@ export class FileActionsService {
       handle.close();
       throw err;
     }
-    const body = createZipStream(ctx, items, options.baseDir);
-    body.on('error', () => options.onFailure?.());
-    body.on('close', () => handle.close());
+    const archive = createZipStream(ctx, items, options.baseDir);
+    // The bytes sent are counted on the transfer (the connections API shows them).
+    const body = archive.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding: BufferEncoding, callback: TransformCallback) {
+          handle.add(chunk.length);
+          callback(null, chunk);
+        },
+      }),
+    );
+    archive.on('error', (err: Error) => {
+      options.onFailure?.();
+      body.destroy(err);
+    });
+    body.on('close', () => {
+      archive.destroy();
+      handle.close();
+    });
+    abort.attach(archive);
     return { status: 200, headers: zipHeaders(options.fileName), body };
   }
 

@@ -10,6 +10,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { CurrentConnection, type RequestConnection } from './connection-registry';
+import { TrackConnections } from './connection.interceptor';
 import { DirEntryDto } from './dto/dir-entry.dto';
 import { type FileResponse, FilesService, type MessageResponse, type QueryValue } from './files.service';
 
@@ -29,6 +31,7 @@ const mkdirParentsQuery = () =>
 @ApiBearerAuth()
 @Controller('user')
 @Authenticated({ as: 'user' })
+@TrackConnections()
 export class FilesController {
   constructor(private readonly files: FilesService) {}
 
@@ -92,8 +95,12 @@ export class FilesController {
     @Query('path') path: QueryValue,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
+    @CurrentConnection() connection?: RequestConnection,
   ): Promise<FastifyReply> {
-    return send(reply, await this.files.download(principal, path, request.headers, request.method));
+    return send(
+      reply,
+      await this.files.download(principal, path, request.headers, request.method, connection),
+    );
   }
 
   @Patch('files')
@@ -132,7 +139,8 @@ export class FilesController {
     @Query('path') path: QueryValue,
     @Query('mkdir_parents') mkdirParents: QueryValue,
     @Req() request: FastifyRequest,
+    @CurrentConnection() connection?: RequestConnection,
   ): Promise<MessageResponse> {
-    return this.files.upload(principal, path, mkdirParents, request.raw);
+    return this.files.upload(principal, path, mkdirParents, request.raw, connection);
   }
 }

@@ -21,6 +21,13 @@ import { TransferRegistry } from './transfer-registry';
     TransferRegistry,
     ConnectionRegistry,
   ],
-  exports: [QuotaService, TransferRegistry, ConnectionRegistry, FilesService, FileActionsService],
+  exports: [
+    QuotaService,
+    QuotaRepository,
+    TransferRegistry,
+    ConnectionRegistry,
+    FilesService,
+    FileActionsService,
+  ],
 })
 export class FilesModule {}

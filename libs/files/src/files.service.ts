@@ -55,7 +55,9 @@ import {
   parseRange,
   weakEtag,
 } from './http-download';
+import type { RequestConnection } from './connection-registry';
 import { QuotaService } from './quota.service';
+import { TransferAbort, TransferAbortedError } from './transfer-registry';
 import { ClientAbortError, receiveBody } from './upload-body';
 
 /** A response the controller writes as is: status, headers and a streamed (or empty) body. */
@@ -82,6 +84,8 @@ const LIST_CHUNK = 1000;
 export interface UserContext {
   user: EffectiveUser;
   vfs: UserVfs;
+  /** The request's connection: its transfers are registered under it and aborted with it. */
+  connection?: RequestConnection;
 }
 
 /** Go's `url.Query().Get`: the first value, undefined when the key is absent. */
@@ -335,8 +339,9 @@ export class FilesService {
     rawPath: QueryValue,
     headers: IncomingHttpHeaders,
     method: string,
+    connection?: RequestConnection,
   ): Promise<FileResponse> {
-    const ctx = await this.context(principal, false);
+    const ctx = { ...(await this.context(principal, false)), connection };
     const path = withMessageSync('Unable to stat the requested file', () => this.virtualPath(ctx, rawPath));
     return this.downloadAt(ctx, path, headers, method);
   }
@@ -421,14 +426,21 @@ export class FilesService {
     const sending = method !== 'HEAD' && info.size > 0;
     await beforeSend?.();
     // Registered (max_sessions) and reserved on the transfer quota only when bytes are sent.
-    const transfer = sending ? await this.quota.beginDownload(ctx.user, path, end - start + 1) : undefined;
+    // Closing the connection destroys the source: the response is cut, the unsent bytes refunded.
+    const abort = new TransferAbort(ctx.connection?.signal);
+    const transfer = sending
+      ? await this.quota.beginDownload(ctx.user, path, end - start + 1, {
+          connectionId: ctx.connection?.id,
+          onAbort: abort.onAbort,
+        })
+      : undefined;
     const body = await withMessage('Forbidden', async () => {
       // Bounded to the size announced in Content-Length, even if the file grows meanwhile.
       const stream = await resolved.fs.createReadStream(
         resolved.fsPath,
         info.size > 0 ? { start, end } : undefined,
       );
-      if (transfer) return transfer.wrap(stream);
+      if (transfer) return transfer.wrap(abort.attach(stream));
       stream.destroy();
       // Empty, not undefined: Fastify would then rewrite Content-Length to 0 on HEAD.
       return Readable.from([]);
@@ -445,8 +457,9 @@ export class FilesService {
     rawPath: QueryValue,
     mkdirParents: QueryValue,
     request: IncomingMessage,
+    connection?: RequestConnection,
   ): Promise<MessageResponse> {
-    const ctx = await this.context(principal, true);
+    const ctx = { ...(await this.context(principal, true)), connection };
     if (firstValue(rawPath) === undefined) throw new BadRequestError('please set a file path');
     const path = this.virtualPath(ctx, rawPath);
     return this.uploadAt(ctx, path, isTrue(mkdirParents), request);
@@ -496,6 +509,8 @@ export class FilesService {
     const target = withMessageSync(writeMessage, () => ctx.vfs.resolve(path));
     const { fs, fsPath } = target;
     const maxSize = this.maxUploadSize(ctx.user);
+    // Closing the connection destroys the sink: the upload then fails as on any write error.
+    const abort = new TransferAbort(ctx.connection?.signal);
     const { write, quota } = await withMessage(writeMessage, async () => {
       const existing = await lstatOrUndefined(fs, fsPath);
       if (existing?.isDir) throw new FsTypeError(path, 'is a directory');
@@ -506,7 +521,14 @@ export class FilesService {
         throw new ApiError(413, ERR_SPACE_LIMIT, `Error saving file ${quote(path)}`, { connection: 'close' });
       }
       // Registers the transfer (max_sessions) and reserves the disk/transfer quota (413 when full).
-      const reserved = await this.quota.beginUpload({ user: ctx.user, target, existing, declaredSize });
+      const reserved = await this.quota.beginUpload({
+        user: ctx.user,
+        target,
+        existing,
+        declaredSize,
+        connectionId: ctx.connection?.id,
+        onAbort: abort.onAbort,
+      });
       try {
         return { write: await fs.createAtomicWrite(fsPath, { maxSize }), quota: reserved };
       } catch (err) {
@@ -515,11 +537,15 @@ export class FilesService {
       }
     });
     try {
-      await receive(quota.sink(write.stream));
+      await receive(abort.attach(quota.sink(write.stream)));
       await quota.commit(target, write);
     } catch (err) {
       await write.abort().catch(() => undefined);
       await quota.abort();
+      if (err instanceof TransferAbortedError) {
+        // SFTPGo's 500; the rest of the body is not waited for.
+        throw new ApiError(500, err.message, `Error saving file ${quote(path)}`, { connection: 'close' });
+      }
       if (err instanceof ClientAbortError)
         throw new ApiError(400, err.message, `Error saving file ${quote(path)}`);
       throw filesApiError(err, `Error saving file ${quote(path)}`);

@@ -16,9 +16,15 @@ export { filesApiError } from './files-errors';
 export { DirEntryDto } from './dto/dir-entry.dto';
 /** Disk and transfer quota accounting of the file API (`QuotaService`, `UploadQuota`, `DownloadQuota`). */
 export { QuotaService, UploadQuota, DownloadQuota, ERR_READ_QUOTA } from './quota.service';
+/** Regular files and bytes under a path (`usageOf`, streamed walk), for quota scans. */
+export { usageOf, type Usage } from './quota.service';
+/** The quota counters in the database (conditional SQL updates). */
+export { QuotaRepository, type CounterRef } from './quota.repository';
 /** The one registry of active transfers (`max_sessions`; the future connections API reads it). */
 export * from './transfer-registry';
 /** Which counter a mount charges, and transfer limits (pure). */
 export * from './quota-target';
 /** The REST connections in progress (the connections API reads and closes them). */
 export * from './connection-registry';
+/** `@TrackConnections()`: the requests of a controller are connections while they run. */
+export { ConnectionInterceptor, TrackConnections } from './connection.interceptor';

@@ -41,19 +41,19 @@ const user = (extra: Partial<QuotaUser> = {}): QuotaUser => ({
 
 describe('quotaCounterFor', () => {
   it('charges the home to the user, tracked only with quota restrictions', () => {
-    expect(quotaCounterFor(user(), { virtualPath: '/' })).toEqual({
+    expect(quotaCounterFor(user(), { virtualPath: '/' }, 2)).toEqual({
       kind: 'user',
       id: 7,
       key: 'user:7',
       limits: { quotaSize: 1000, quotaFiles: 10 },
       tracked: true,
     });
-    const unlimited = quotaCounterFor(user({ quotaSize: 0, quotaFiles: 0 }), { virtualPath: '/' });
+    const unlimited = quotaCounterFor(user({ quotaSize: 0, quotaFiles: 0 }), { virtualPath: '/' }, 2);
     expect(unlimited.tracked).toBe(false);
   });
 
   it('charges a folder with its own quota to the folder, with the mount limits', () => {
-    expect(quotaCounterFor(user(), { virtualPath: '/own', folderName: 'f1' })).toEqual({
+    expect(quotaCounterFor(user(), { virtualPath: '/own', folderName: 'f1' }, 2)).toEqual({
       kind: 'folder',
       id: 1,
       name: 'f1',
@@ -64,16 +64,29 @@ describe('quotaCounterFor', () => {
   });
 
   it('charges a -1 mount to the user, and an unlimited (0) mount to the folder, always tracked', () => {
-    expect(quotaCounterFor(user(), { virtualPath: '/shared', folderName: 'f2' }).key).toBe('user:7');
-    const free = quotaCounterFor(user({ quotaSize: 0, quotaFiles: 0 }), {
-      virtualPath: '/free',
-      folderName: 'f3',
-    });
+    expect(quotaCounterFor(user(), { virtualPath: '/shared', folderName: 'f2' }, 2).key).toBe('user:7');
+    const free = quotaCounterFor(
+      user({ quotaSize: 0, quotaFiles: 0 }),
+      {
+        virtualPath: '/free',
+        folderName: 'f3',
+      },
+      2,
+    );
     expect(free).toMatchObject({ key: 'folder:3', limits: { quotaSize: 0, quotaFiles: 0 }, tracked: true });
   });
 
+  it('follows track_quota: 0 tracks nothing, 1 always tracks users, 2 users with limits only', () => {
+    const free = user({ quotaSize: 0, quotaFiles: 0 });
+    expect(quotaCounterFor(free, { virtualPath: '/' }, 1).tracked).toBe(true);
+    expect(quotaCounterFor(free, { virtualPath: '/' }, 2).tracked).toBe(false);
+    expect(quotaCounterFor(user(), { virtualPath: '/' }, 0).tracked).toBe(false);
+    expect(quotaCounterFor(user(), { virtualPath: '/own', folderName: 'f1' }, 0).tracked).toBe(false);
+    expect(quotaCounterFor(free, { virtualPath: '/own', folderName: 'f1' }, 1).tracked).toBe(true);
+  });
+
   it('falls back to the user for a mount it cannot find', () => {
-    expect(quotaCounterFor(user(), { virtualPath: '/gone', folderName: 'x' }).key).toBe('user:7');
+    expect(quotaCounterFor(user(), { virtualPath: '/gone', folderName: 'x' }, 2).key).toBe('user:7');
   });
 });
 

@@ -23,13 +23,10 @@ export type QuotaCounter =
       /** Equal keys = the same counter (a move between them changes nothing). */
       key: string;
       limits: DiskLimits;
-      /**
-       * SFTPGo's default `track_quota` = 2: a user's counters are updated only when the user has
-       * quota restrictions; folders are always tracked.
-       */
+      /** Per `data_provider.track_quota` (see {@link quotaCounterFor}). */
       tracked: boolean;
     }
-  | { kind: 'folder'; id: number; name: string; key: string; limits: DiskLimits; tracked: true };
+  | { kind: 'folder'; id: number; name: string; key: string; limits: DiskLimits; tracked: boolean };
 
 /** The user fields the decision reads. */
 export type QuotaUser = Pick<EffectiveUser, 'id' | 'quotaSize' | 'quotaFiles' | 'virtualFolders'>;
@@ -40,7 +37,7 @@ export function hasDiskLimits(limits: DiskLimits): boolean {
 }
 
 /** A mount included in the user's quota (SFTPGo: both -1; one -1 is refused on save, treated alike). */
-function countsOnUser(folder: { quotaSize: number; quotaFiles: number }): boolean {
+export function countsOnUser(folder: { quotaSize: number; quotaFiles: number }): boolean {
   return folder.quotaSize === -1 || folder.quotaFiles === -1;
 }
 
@@ -52,25 +49,30 @@ function sameMountPath(a: string, b: string): boolean {
   }
 }
 
-/** The counter of the user's own quota. */
-export function userCounter(user: QuotaUser): QuotaCounter {
+/** The counter of the user's own quota, tracked per `track` (`data_provider.track_quota`). */
+export function userCounter(user: QuotaUser, track: number): QuotaCounter {
   const limits = { quotaSize: Math.max(0, user.quotaSize), quotaFiles: Math.max(0, user.quotaFiles) };
-  return { kind: 'user', id: user.id, key: `user:${user.id}`, limits, tracked: hasDiskLimits(limits) };
+  const tracked = track === 1 || (track === 2 && hasDiskLimits(limits));
+  return { kind: 'user', id: user.id, key: `user:${user.id}`, limits, tracked };
 }
 
-/** The counter a path routed to `mount` is charged to. */
-export function quotaCounterFor(user: QuotaUser, mount: MountRef): QuotaCounter {
-  if (mount.folderName === undefined) return userCounter(user);
+/**
+ * The counter a path routed to `mount` is charged to. `track` is SFTPGo's `data_provider.track_quota`:
+ * 0 nothing is tracked (nor checked), 1 users always, 2 (default) users only with quota restrictions;
+ * folders are tracked unless 0.
+ */
+export function quotaCounterFor(user: QuotaUser, mount: MountRef, track: number): QuotaCounter {
+  if (mount.folderName === undefined) return userCounter(user, track);
   // The first folder at that path wins, as in the storage routing.
   const folder = user.virtualFolders.find((f) => sameMountPath(f.virtualPath, mount.virtualPath));
-  if (!folder || countsOnUser(folder)) return userCounter(user);
+  if (!folder || countsOnUser(folder)) return userCounter(user, track);
   return {
     kind: 'folder',
     id: folder.id,
     name: folder.name,
     key: `folder:${folder.id}`,
     limits: { quotaSize: Math.max(0, folder.quotaSize), quotaFiles: Math.max(0, folder.quotaFiles) },
-    tracked: true,
+    tracked: track !== 0,
   };
 }
 

@@ -4,6 +4,14 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { QuotaCounter, TransferLimits, TransferUsage } from './quota-target';
 
+/** Which disk counter: a user's or a folder's. */
+export type CounterRef = Pick<QuotaCounter, 'kind' | 'id'>;
+
+/** `column + param`, never below 0 (portable SQL: SQLite, MySQL/MariaDB and PostgreSQL). */
+function clampedSum(column: string, param: string): string {
+  return `CASE WHEN ${column} + ${param} < 0 THEN 0 ELSE ${column} + ${param} END`;
+}
+
 /**
  * The quota counters in the database. Every change is one `UPDATE ... SET used = used + :delta`: a
  * charge adds its limit check to the `WHERE`, so concurrent requests can never pass a limit together
@@ -56,6 +64,65 @@ export class QuotaRepository {
       })
       .where('id = :id', { id: counter.id, files, bytes })
       .execute();
+  }
+
+  /**
+   * Sets a disk counter to `files`/`bytes` (a scan's result, the usage API's reset mode), with
+   * `last_quota_update` = now. False when the row is gone.
+   */
+  async resetUsage(counter: CounterRef, files: number, bytes: number): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(counter.kind === 'user' ? UserEntity : FolderEntity)
+      .set({ usedQuotaFiles: files, usedQuotaSize: bytes, lastQuotaUpdate: Date.now() })
+      .where('id = :id', { id: counter.id })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Adds `files`/`bytes` to a disk counter, each clamped at 0 in SQL (the usage API's add mode). */
+  async addUsageClamped(counter: CounterRef, files: number, bytes: number): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(counter.kind === 'user' ? UserEntity : FolderEntity)
+      .set({
+        usedQuotaFiles: () => clampedSum('used_quota_files', ':files'),
+        usedQuotaSize: () => clampedSum('used_quota_size', ':bytes'),
+        lastQuotaUpdate: Date.now(),
+      })
+      .where('id = :id', { id: counter.id, files, bytes })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Sets the user's transfer usage (bytes); `last_quota_update` = now. False when the user is gone. */
+  async resetTransferUsage(userId: number, upload: number, download: number): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({
+        usedUploadDataTransfer: upload,
+        usedDownloadDataTransfer: download,
+        lastQuotaUpdate: Date.now(),
+      })
+      .where('id = :userId', { userId })
+      .execute();
+    return (result.affected ?? 0) > 0;
+  }
+
+  /** Adds to the user's transfer usage, each direction clamped at 0 in SQL. False when the user is gone. */
+  async addTransferUsageClamped(userId: number, upload: number, download: number): Promise<boolean> {
+    const result = await this.dataSource
+      .createQueryBuilder()
+      .update(UserEntity)
+      .set({
+        usedUploadDataTransfer: () => clampedSum('used_upload_data_transfer', ':upload'),
+        usedDownloadDataTransfer: () => clampedSum('used_download_data_transfer', ':download'),
+        lastQuotaUpdate: Date.now(),
+      })
+      .where('id = :userId', { userId, upload, download })
+      .execute();
+    return (result.affected ?? 0) > 0;
   }
 
   /** A disk counter's usage (to choose an error text only: never written back). */

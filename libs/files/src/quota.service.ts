@@ -16,6 +16,7 @@
  * delta, moves between counters charge the target (conditionally) and release the source.
  */
 import { ApiError } from '@app/common';
+import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { type FileInfo, type Filesystem, FsError, isRegularMode, type MountRef } from '@app/storage';
 import type { EffectiveUser } from '@app/users';
 import { Injectable, Logger } from '@nestjs/common';
@@ -132,6 +133,14 @@ export interface UploadStart {
   /** The request's declared length, when known. */
   declaredSize?: number;
   connectionId?: string;
+  /** Called when the transfer is closed from outside (the connection was closed). */
+  onAbort?: (reason: Error) => void;
+}
+
+/** The connection a download belongs to and its abort hook (see {@link UploadStart}). */
+export interface DownloadStart {
+  connectionId?: string;
+  onAbort?: (reason: Error) => void;
 }
 
 /**
@@ -395,11 +404,16 @@ async function lockKey(path: QuotaPath): Promise<string> {
 @Injectable()
 export class QuotaService {
   private readonly locks = new KeyedLocks();
+  /** `data_provider.track_quota` (0 none, 1 users always, 2 users with limits; folders unless 0). */
+  private readonly track: number;
 
   constructor(
     private readonly repo: QuotaRepository,
     private readonly registry: TransferRegistry,
-  ) {}
+    @InjectConfig() config: SftpgoConfig,
+  ) {
+    this.track = config.data_provider.track_quota;
+  }
 
   /**
    * Registers an upload (429 past `max_sessions`) and makes its start reservations (413 with SFTPGo's
@@ -414,6 +428,7 @@ export class QuotaService {
       direction: 'upload',
       connectionId: start.connectionId,
       maxSessions: user.maxSessions,
+      onAbort: start.onAbort,
     });
     // Replacing a symlink is a new file (SFTPGo); only a regular file's size is credited.
     const isNew = !isRegularFile(existing);
@@ -421,7 +436,7 @@ export class QuotaService {
       this.repo,
       this.locks,
       user,
-      quotaCounterFor(user, target.mount),
+      quotaCounterFor(user, target.mount, this.track),
       transferLimitsOf(user),
       handle,
       target.virtualPath,
@@ -452,12 +467,19 @@ export class QuotaService {
    * Registers a download of `length` bytes (429 past `max_sessions`) and reserves them on the transfer
    * quota (403 when they do not fit: refused up front rather than cut mid-stream as SFTPGo does).
    */
-  async beginDownload(user: EffectiveUser, virtualPath: string, length: number): Promise<DownloadQuota> {
+  async beginDownload(
+    user: EffectiveUser,
+    virtualPath: string,
+    length: number,
+    start: DownloadStart = {},
+  ): Promise<DownloadQuota> {
     const handle = this.registry.register({
       username: user.username,
       virtualPath,
       direction: 'download',
       maxSessions: user.maxSessions,
+      connectionId: start.connectionId,
+      onAbort: start.onAbort,
     });
     const limits = transferLimitsOf(user);
     let reserved = 0;
@@ -480,7 +502,7 @@ export class QuotaService {
 
   /** Removes a file or symlink with `remove`, then releases a regular file's quota (-1 file, -size). */
   async removeFile(user: EffectiveUser, path: QuotaPath, remove: () => Promise<void>): Promise<void> {
-    const counter = quotaCounterFor(user, path.mount);
+    const counter = quotaCounterFor(user, path.mount, this.track);
     if (!counter.tracked) return remove();
     await this.locks.run([await lockKey(path)], async () => {
       const info = await lstatOrUndefined(path.fs, path.fsPath);
@@ -491,7 +513,7 @@ export class QuotaService {
 
   /** Removes a directory tree with `remove`, releasing the quota of the regular files it held. */
   async removeTree(user: EffectiveUser, path: QuotaPath, remove: () => Promise<void>): Promise<void> {
-    const counter = quotaCounterFor(user, path.mount);
+    const counter = quotaCounterFor(user, path.mount, this.track);
     if (!counter.tracked) return remove();
     const before = await usageOf(path.fs, path.fsPath);
     try {
@@ -518,7 +540,7 @@ export class QuotaService {
     message: string,
     copy: () => Promise<void>,
   ): Promise<void> {
-    const to = quotaCounterFor(user, target.mount);
+    const to = quotaCounterFor(user, target.mount, this.track);
     if (!to.tracked) return copy();
     await this.locks.run([await lockKey(target)], async () => {
       const before = await usageOf(target.fs, target.fsPath);
@@ -552,8 +574,8 @@ export class QuotaService {
     message: string,
     move: () => Promise<void>,
   ): Promise<void> {
-    const from = quotaCounterFor(user, source.mount);
-    const to = quotaCounterFor(user, target.mount);
+    const from = quotaCounterFor(user, source.mount, this.track);
+    const to = quotaCounterFor(user, target.mount, this.track);
     if (!from.tracked && !to.tracked) return move();
     const keys = [await lockKey(source), await lockKey(target)];
     await this.locks.run(keys, async () => {

@@ -18,6 +18,8 @@ export interface ActiveTransfer {
   bytes: number;
   /** Epoch milliseconds. */
   startedAt: number;
+  /** Epoch milliseconds of the last bytes moved (the start until then). */
+  lastActivity: number;
 }
 
 /** What a caller gives to register a transfer. */
@@ -41,6 +43,42 @@ export interface TransferHandle {
   add(bytes: number): void;
   /** Unregisters the transfer; safe to call more than once. */
   close(): void;
+}
+
+/** SFTPGo's `ErrTransferAborted`: the transfer was closed from outside (`DELETE /connections/{id}`). */
+export class TransferAbortedError extends Error {
+  constructor() {
+    super('transfer aborted');
+    this.name = 'TransferAbortedError';
+  }
+}
+
+/**
+ * The abort hook of one transfer, bound late: a transfer is registered before the stream it moves
+ * exists, so an abort that comes first is kept and applied when the stream is attached. Destroying
+ * the stream with the reason lets the transfer's own failure path run (temp file removed, quota
+ * released, response cut).
+ */
+export class TransferAbort {
+  private stream?: { destroy(error?: Error): unknown };
+  private reason?: Error;
+
+  /** @param signal the connection's signal: a transfer started on a closed connection is aborted at once. */
+  constructor(private readonly signal?: AbortSignal) {}
+
+  /** The `onAbort` to register the transfer with. */
+  readonly onAbort = (reason: Error): void => {
+    this.reason ??= reason;
+    this.stream?.destroy(this.reason);
+  };
+
+  /** Binds the stream an abort destroys (at once if the abort already happened); returns it. */
+  attach<T extends { destroy(error?: Error): unknown }>(stream: T): T {
+    this.stream = stream;
+    if (!this.reason && this.signal?.aborted) this.reason = new TransferAbortedError();
+    if (this.reason) stream.destroy(this.reason);
+    return stream;
+  }
 }
 
 /** Told when a transfer ends (metrics: bytes uploaded/downloaded). Must not throw. */
@@ -85,6 +123,7 @@ export class TransferRegistry {
       direction: start.direction,
       bytes: 0,
       startedAt: Date.now(),
+      lastActivity: Date.now(),
     };
     this.entries.set(transfer.id, { transfer, onAbort: start.onAbort });
     const entries = this.entries;
@@ -96,6 +135,7 @@ export class TransferRegistry {
       },
       add(bytes: number) {
         transfer.bytes += bytes;
+        transfer.lastActivity = Date.now();
       },
       close() {
         if (!entries.delete(transfer.id)) return;
@@ -122,7 +162,7 @@ export class TransferRegistry {
   }
 
   /** Aborts a transfer through its owner's callback; false when unknown. It unregisters itself when done. */
-  abort(id: string, reason: Error = new Error('transfer aborted')): boolean {
+  abort(id: string, reason: Error = new TransferAbortedError()): boolean {
     const entry = this.entries.get(id);
     if (!entry) return false;
     entry.onAbort?.(reason);

@@ -1,5 +1,11 @@
 import { ApiResponseDto, clientIp, Public, StreamBody } from '@app/common';
-import { DirEntryDto, type FileResponse, type MessageResponse } from '@app/files';
+import {
+  connectionOf,
+  DirEntryDto,
+  type FileResponse,
+  type MessageResponse,
+  TrackConnections,
+} from '@app/files';
 import { Controller, Get, HttpCode, Param, Post, Query, Req, Res } from '@nestjs/common';
 import {
   ApiConsumes,
@@ -21,6 +27,7 @@ const first = (value: QueryValue): string | undefined => (Array.isArray(value) ?
 const shareRequest = (request: FastifyRequest): PublicShareRequest => ({
   ip: clientIp(request),
   headers: request.headers,
+  connection: connectionOf(request),
 });
 
 function send(reply: FastifyReply, response: FileResponse): FastifyReply {
@@ -31,6 +38,7 @@ function send(reply: FastifyReply, response: FileResponse): FastifyReply {
 @ApiTags('public shares')
 @Controller('shares')
 @Public()
+@TrackConnections()
 export class PublicSharesController {
   constructor(private readonly shares: PublicSharesService) {}
 

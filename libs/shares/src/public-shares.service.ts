@@ -17,6 +17,7 @@ import {
   filesApiError,
   FilesService,
   type MessageResponse,
+  type RequestConnection,
   TransferRegistry,
   type UserContext,
 } from '@app/files';
@@ -31,6 +32,8 @@ export interface PublicShareRequest {
   /** The client IP (`clientIp`: proxy headers honoured per binding). */
   ip: string | undefined;
   headers: IncomingHttpHeaders;
+  /** The request's connection (`HTTPShare`): bound to the owner once the gate passed. */
+  connection?: RequestConnection;
 }
 
 /** A share that passed the gate, with the owner the operation runs as. */
@@ -126,6 +129,7 @@ export class PublicSharesService {
         virtualPath: dir,
         direction: 'download',
         maxSessions: ctx.user.maxSessions,
+        connectionId: ctx.connection?.id,
       })
       .close();
     return this.files.listDirAt(ctx, dir, { regularOnly: true });
@@ -260,7 +264,9 @@ export class PublicSharesService {
     if (mustSetSecondFactorForHttp(owner.filters)) {
       throw new ApiError(403, 'Method disabled error: two-factor authentication requirements not met', '');
     }
-    return { share, ctx };
+    // From here on the request is a connection of the owner (SFTPGo registers it after the gate).
+    request.connection?.bind(owner.username, owner.role);
+    return { share, ctx: { ...ctx, connection: request.connection } };
   }
 
   /** The one shared directory a browse request works in (SFTPGo's checks and texts, all 400). */
