@@ -1,4 +1,4 @@
-import { type Secret, secretToWire } from '@app/kms';
+import { type Secret, secretToWire, type SecretView } from '@app/kms';
 import type { AdminGroupChoice } from './admin-validation';
 import type { AdminEntity, AdminFilters } from './entities/admin.entity';
 
@@ -13,11 +13,13 @@ export interface AdminFiltersWire {
   preferences: { hide_user_page_sections?: number; default_users_expiration?: number };
 }
 
-/** An admin as SFTPGo sends it (`Admin` schema), in its field order; never the password. */
+/** An admin as SFTPGo sends it (`Admin` schema), in its field order; the password hash only in a dump. */
 export interface AdminWire {
   id: number;
   status: number;
   username: string;
+  /** Only in the `confidential` view (`/dumpdata`). */
+  password?: string;
   email?: string;
   permissions: string[];
   filters: AdminFiltersWire;
@@ -37,13 +39,16 @@ export interface AdminProfileWire {
   allow_api_key_auth: boolean;
 }
 
-/** The filters as sent: TOTP and recovery secrets reduced to status and encrypted payload. */
-export function adminFiltersToWire(filters: AdminFilters | null | undefined): AdminFiltersWire {
+/** The filters as sent: TOTP and recovery secrets as `view` shows them (status and payload by default). */
+export function adminFiltersToWire(
+  filters: AdminFilters | null | undefined,
+  view: SecretView = 'hidden',
+): AdminFiltersWire {
   const f = filters ?? {};
   const totp = f.totp_config ?? {};
-  const secret = secretToWire(totp.secret, 'hidden');
+  const secret = secretToWire(totp.secret, view);
   const codes = (f.recovery_codes ?? []).map((code) => {
-    const hidden = secretToWire(code.secret, 'hidden');
+    const hidden = secretToWire(code.secret, view);
     return { ...(hidden ? { secret: hidden } : {}), ...(code.used ? { used: true } : {}) };
   });
   const preferences = f.preferences ?? {};
@@ -69,15 +74,20 @@ export function adminFiltersToWire(filters: AdminFilters | null | undefined): Ad
   };
 }
 
-/** Builds the wire JSON of an admin; `groups` are its group choices sorted by name. */
-export function adminToWire(admin: AdminEntity, groups: readonly AdminGroupChoice[] = []): AdminWire {
+/** Builds the wire JSON of an admin; `groups` are its group choices sorted by name; hash and secrets only when confidential. */
+export function adminToWire(
+  admin: AdminEntity,
+  groups: readonly AdminGroupChoice[] = [],
+  view: SecretView = 'hidden',
+): AdminWire {
   return {
     id: admin.id,
     status: admin.status,
     username: admin.username,
+    ...(view === 'confidential' && admin.password ? { password: admin.password } : {}),
     ...(admin.email ? { email: admin.email } : {}),
     permissions: admin.permissions,
-    filters: adminFiltersToWire(admin.filters),
+    filters: adminFiltersToWire(admin.filters, view),
     ...(admin.description ? { description: admin.description } : {}),
     ...(admin.additionalInfo ? { additional_info: admin.additionalInfo } : {}),
     ...(groups.length > 0

@@ -176,6 +176,13 @@ export class AdminsService implements OnModuleInit {
     return admins.map((admin) => adminToWire(admin, groups.get(admin.id)));
   }
 
+  /** One page of all admins for `/dumpdata`, ordered by username: password hashes and TOTP secrets included. */
+  async dumpPage(offset: number, limit: number): Promise<AdminWire[]> {
+    const admins = await this.admins.list({ offset, limit, order: 'ASC' });
+    const groups = await this.admins.groupChoices(admins.map((admin) => admin.id));
+    return admins.map((admin) => adminToWire(admin, groups.get(admin.id), 'confidential'));
+  }
+
   /** `GET /admins/{username}`. */
   async get(_principal: Principal, rawUsername: string): Promise<AdminWire> {
     const admin = await this.require(this.normalizeUsername(rawUsername));
@@ -189,22 +196,8 @@ export class AdminsService implements OnModuleInit {
   async create(_principal: Principal, body: AdminDto): Promise<AdminWire> {
     const admin = validateAdmin(body, this.rules, true);
     const password = await this.storedPassword(admin.password);
-    const now = nowMs();
     const created = await this.dataSource.transaction(async (em) => {
-      const roleId = await this.roles.resolveRoleId(admin.role, em);
-      const groups = await this.resolveGroups(admin.groups, em);
-      const row = await this.admins.insert(
-        {
-          ...this.columns(admin, admin.filters),
-          password,
-          roleId,
-          lastLogin: 0,
-          createdAt: now,
-          updatedAt: now,
-        },
-        em,
-      );
-      await this.admins.replaceGroups(row.id, groups, em);
+      await this.insert(admin, password, em);
       return this.admins.findByUsername(admin.username, em);
     });
     this.forgetAuthState(admin.username);
@@ -222,6 +215,59 @@ export class AdminsService implements OnModuleInit {
     const stored = await this.require(this.normalizeUsername(rawUsername));
     const self = stored.username === principal.username;
     if (self) this.checkSelfUpdate(principal, stored, body);
+    await this.dataSource.transaction((em) => this.replace(stored, body, self, em));
+    this.forgetAuthState(stored.username);
+    return { message: 'Admin updated' };
+  }
+
+  /**
+   * An admin from a backup, in the restore's transaction `em`: added (TOTP dropped, as POST), or
+   * (unless `skipExisting`) replaced as PUT does (stored 2FA kept); a known password hash is stored
+   * as is. Call {@link forgetAuthState} once the transaction is committed.
+   */
+  async restore(
+    principal: Principal,
+    body: AdminDto,
+    skipExisting: boolean,
+    em: EntityManager,
+  ): Promise<'add' | 'update' | 'skip'> {
+    const stored = await this.admins.findByUsername(this.normalizeUsername(body.username ?? ''), em);
+    if (!stored) {
+      const admin = validateAdmin(body, this.rules, true);
+      await this.insert(admin, await this.storedPassword(admin.password), em);
+      return 'add';
+    }
+    if (skipExisting) return 'skip';
+    await this.replace(stored, body, stored.username === principal.username, em);
+    return 'update';
+  }
+
+  /** POST's writes: the admin and its group choices. A duplicate username is a 409 (unique index). */
+  private async insert(admin: ValidatedAdmin, password: string, em: EntityManager): Promise<void> {
+    const now = nowMs();
+    const roleId = await this.roles.resolveRoleId(admin.role, em);
+    const groups = await this.resolveGroups(admin.groups, em);
+    const row = await this.admins.insert(
+      {
+        ...this.columns(admin, admin.filters),
+        password,
+        roleId,
+        lastLogin: 0,
+        createdAt: now,
+        updatedAt: now,
+      },
+      em,
+    );
+    await this.admins.replaceGroups(row.id, groups, em);
+  }
+
+  /** PUT's checks and writes (2FA and, on `self`, the password-change and 2FA requirements kept). */
+  private async replace(
+    stored: AdminEntity,
+    body: AdminDto,
+    self: boolean,
+    em: EntityManager,
+  ): Promise<void> {
     const admin = validateAdmin({ ...body, username: stored.username }, this.rules, false);
     const filters: AdminFilters = {
       ...admin.filters,
@@ -231,18 +277,14 @@ export class AdminsService implements OnModuleInit {
     };
     if (self) keepSelfRequirements(filters, stored.filters);
     const password = admin.password ? await this.storedPassword(admin.password) : stored.password;
-    await this.dataSource.transaction(async (em) => {
-      const roleId = await this.roles.resolveRoleId(admin.role, em);
-      const groups = await this.resolveGroups(admin.groups, em);
-      await this.admins.update(
-        stored.id,
-        { ...this.columns(admin, filters), password, roleId, updatedAt: nextUpdatedAt(stored.updatedAt) },
-        em,
-      );
-      await this.admins.replaceGroups(stored.id, groups, em);
-    });
-    this.forgetAuthState(stored.username);
-    return { message: 'Admin updated' };
+    const roleId = await this.roles.resolveRoleId(admin.role, em);
+    const groups = await this.resolveGroups(admin.groups, em);
+    await this.admins.update(
+      stored.id,
+      { ...this.columns(admin, filters), password, roleId, updatedAt: nextUpdatedAt(stored.updatedAt) },
+      em,
+    );
+    await this.admins.replaceGroups(stored.id, groups, em);
   }
 
   /** `DELETE /admins/{username}`: not oneself; group choices cascade. */

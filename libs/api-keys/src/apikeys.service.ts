@@ -1,7 +1,7 @@
 import { convertName, type ListQuery, nameProblem, NotFoundError, nowMs, ValidationError } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { hashSecret, isKnownHash, newKeyPart } from './api-key-secret';
 import type { ApiKeyDto } from './dto/api-key.dto';
 import { type ApiKeyRow, ApiKeysRepository } from './apikeys.repository';
@@ -12,10 +12,12 @@ export enum ApiKeyScope {
   User = 2,
 }
 
-/** An API key as SFTPGo sends it: optional fields omitted when empty, never the hash. */
+/** An API key as SFTPGo sends it: optional fields omitted when empty, the hash only in a dump. */
 export interface ApiKeyWire {
   id: string;
   name: string;
+  /** The stored hash: only in a dump. */
+  key?: string;
   scope: number;
   created_at: number;
   updated_at: number;
@@ -44,10 +46,12 @@ const AUTH_STATE_TTL_MS = 2000;
 const LAST_USE_MIN_DELAY_MS = 60_000;
 const MAX_CACHED_KEYS = 10_000;
 
-function toWire({ key, admin, user }: ApiKeyRow): ApiKeyWire {
+// `withHash`: the stored hash as `key`, for `/dumpdata` only (SFTPGo's dump is not redacted).
+function toWire({ key, admin, user }: ApiKeyRow, withHash = false): ApiKeyWire {
   return {
     id: key.keyId,
     name: key.name,
+    ...(withHash && key.hash ? { key: key.hash } : {}),
     scope: key.scope,
     created_at: key.createdAt,
     updated_at: key.updatedAt,
@@ -91,7 +95,12 @@ export class ApiKeysService {
 
   /** `GET /apikeys`: one page ordered by key id. */
   async list(query: ListQuery): Promise<ApiKeyWire[]> {
-    return (await this.keys.list(query)).map(toWire);
+    return (await this.keys.list(query)).map((row) => toWire(row));
+  }
+
+  /** One page of all keys for `/dumpdata`, ordered by key id, with their stored hash as `key`. */
+  async dumpPage(offset: number, limit: number): Promise<ApiKeyWire[]> {
+    return (await this.keys.list({ offset, limit, order: 'ASC' })).map((row) => toWire(row, true));
   }
 
   /** `GET /apikeys/{id}`. */
@@ -132,6 +141,49 @@ export class ApiKeysService {
     await this.keys.update(key.id, { ...fields, updatedAt: nowMs() });
     this.authStates.delete(keyId);
     return { message: 'API key updated' };
+  }
+
+  /**
+   * An API key from a backup, in the restore's transaction `em`, checked as POST/PUT are: a new key
+   * keeps its id, its hashed `key` (a plain one is hashed) and its timestamps; an existing key
+   * (unless `skipExisting`) gets the backup's fields but keeps its secret, as SFTPGo's restore does.
+   * Call {@link forget} once the transaction is committed.
+   */
+  async restore(
+    body: ApiKeyDto,
+    skipExisting: boolean,
+    em: EntityManager,
+  ): Promise<'add' | 'update' | 'skip'> {
+    const keyId = body.id ?? '';
+    if (!keyId || keyId.length > 50 || keyId.includes('.')) {
+      throw new ValidationError(`invalid API key id ${JSON.stringify(keyId)}`);
+    }
+    const existing = await this.keys.findByKeyId(keyId, em);
+    if (existing && skipExisting) return 'skip';
+    const fields = await this.validate(body, em);
+    const now = nowMs();
+    if (existing) {
+      await this.keys.update(
+        existing.key.id,
+        { ...fields, updatedAt: Math.max(now, existing.key.updatedAt + 1) },
+        em,
+      );
+      return 'update';
+    }
+    const secret = body.key ?? '';
+    if (!secret) throw new ValidationError('the API key is mandatory');
+    await this.keys.insert(
+      {
+        keyId,
+        hash: isKnownHash(secret) ? secret : hashSecret(keyId, secret),
+        ...fields,
+        createdAt: body.created_at || now,
+        updatedAt: body.updated_at || now,
+        lastUseAt: body.last_use_at ?? 0,
+      },
+      em,
+    );
+    return 'add';
   }
 
   /** `DELETE /apikeys/{id}`: the key stops working at once here, within 2 s on other instances. */
@@ -190,7 +242,7 @@ export class ApiKeysService {
   }
 
   /** SFTPGo's `APIKey.validate`, then the bound account resolved to its id. */
-  private async validate(body: ApiKeyDto): Promise<ApiKeyFields> {
+  private async validate(body: ApiKeyDto, em?: EntityManager): Promise<ApiKeyFields> {
     const name = body.name ?? '';
     const problem = nameProblem(name, this.config.data_provider.naming_rules, 'name');
     if (problem) throw new ValidationError(problem);
@@ -219,13 +271,13 @@ export class ApiKeysService {
       userId: null,
     };
     if (user) {
-      fields.userId = (await this.keys.accountId('users', user)) ?? null;
+      fields.userId = (await this.keys.accountId('users', user, em)) ?? null;
       if (fields.userId === null) {
         throw new ValidationError(`unable to check API key user ${user}: the user does not exist`);
       }
     }
     if (admin) {
-      fields.adminId = (await this.keys.accountId('admins', admin)) ?? null;
+      fields.adminId = (await this.keys.accountId('admins', admin, em)) ?? null;
       if (fields.adminId === null) {
         throw new ValidationError(`unable to check API key admin ${admin}: the admin does not exist`);
       }

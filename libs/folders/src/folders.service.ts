@@ -56,6 +56,12 @@ export class FoldersService {
     return folders.map((folder) => folderToWire(folder, refs.get(folder.id)));
   }
 
+  /** One page of all folders for `/dumpdata`, ordered by name: secrets not redacted, no back-references. */
+  async dumpPage(offset: number, limit: number): Promise<FolderWire[]> {
+    const folders = await this.folders.list({ offset, limit, order: 'ASC' });
+    return folders.map((folder) => folderToWire(folder, undefined, 'confidential'));
+  }
+
   /** `GET /folders/{name}`. */
   async get(principal: Principal, rawName: string, confidential: unknown): Promise<FolderWire> {
     const folder = await this.folders.findByName(this.normalizeName(rawName));
@@ -69,27 +75,7 @@ export class FoldersService {
    * is ignored; a duplicate name is a 409 (unique index).
    */
   async create(principal: Principal, body: BaseVirtualFolderDto, confidential: unknown): Promise<FolderWire> {
-    const name = this.normalizeName(body.name ?? '');
-    const problem = nameProblem(name, this.config.data_provider.naming_rules, 'folder name');
-    if (problem) throw new ValidationError(problem);
-    const filesystem = this.filesystems.prepare(body.filesystem, undefined, {
-      additionalData: `folder_${name}`,
-      owner: 'folder',
-    });
-    const folder = await this.dataSource.transaction((em) =>
-      this.folders.insert(
-        {
-          name,
-          description: this.validDescription(body.description),
-          mappedPath: this.validMappedPath(body.mapped_path, filesystem),
-          usedQuotaSize: nonNegative(body.used_quota_size, 'used_quota_size'),
-          usedQuotaFiles: nonNegative(body.used_quota_files, 'used_quota_files'),
-          lastQuotaUpdate: nonNegative(body.last_quota_update, 'last_quota_update'),
-          filesystem,
-        },
-        em,
-      ),
-    );
+    const folder = await this.dataSource.transaction((em) => this.insert(body, em));
     return folderToWire(folder, undefined, secretViewFor(principal, confidential));
   }
 
@@ -106,19 +92,29 @@ export class FoldersService {
     await this.dataSource.transaction(async (em) => {
       const folder = await this.folders.findByName(name, em);
       if (!folder) throw new NotFoundError();
-      const filesystem = this.filesystems.prepare(body.filesystem, folder.filesystem, {
-        additionalData: `folder_${folder.name}`,
-        owner: 'folder',
-      });
-      const changes = {
-        mappedPath: this.validMappedPath(body.mapped_path, filesystem),
-        description: this.validDescription(body.description),
-        filesystem,
-      };
-      await this.folders.update(folder.id, changes, em);
-      await this.folders.touchUsersOf(folder.id, nowMs(), em);
+      await this.replace(folder, body, em);
     });
     return { message: 'Folder updated' };
+  }
+
+  /**
+   * A folder from a backup, in the restore's transaction `em`: added with the dump's used quota, or
+   * (unless `skipExisting`) updated, through the same checks and writes as POST and PUT.
+   */
+  async restore(
+    _principal: Principal,
+    body: BaseVirtualFolderDto,
+    skipExisting: boolean,
+    em: EntityManager,
+  ): Promise<'add' | 'update' | 'skip'> {
+    const existing = await this.folders.findByName(this.normalizeName(body.name ?? ''), em);
+    if (!existing) {
+      await this.insert(body, em);
+      return 'add';
+    }
+    if (skipExisting) return 'skip';
+    await this.replace(existing, body, em);
+    return 'update';
   }
 
   /** `DELETE /folders/{name}`: allowed while mounted; the mounts go (cascade) and their users are bumped. */
@@ -157,6 +153,44 @@ export class FoldersService {
         subpath: mount.subpath,
       };
     });
+  }
+
+  /** POST's checks and insert (the used quota from the body is kept, as SFTPGo does for restores). */
+  private insert(body: BaseVirtualFolderDto, em: EntityManager): Promise<FolderEntity> {
+    const name = this.normalizeName(body.name ?? '');
+    const problem = nameProblem(name, this.config.data_provider.naming_rules, 'folder name');
+    if (problem) throw new ValidationError(problem);
+    const filesystem = this.filesystems.prepare(body.filesystem, undefined, {
+      additionalData: `folder_${name}`,
+      owner: 'folder',
+    });
+    return this.folders.insert(
+      {
+        name,
+        description: this.validDescription(body.description),
+        mappedPath: this.validMappedPath(body.mapped_path, filesystem),
+        usedQuotaSize: nonNegative(body.used_quota_size, 'used_quota_size'),
+        usedQuotaFiles: nonNegative(body.used_quota_files, 'used_quota_files'),
+        lastQuotaUpdate: nonNegative(body.last_quota_update, 'last_quota_update'),
+        filesystem,
+      },
+      em,
+    );
+  }
+
+  /** PUT's checks and update: mapped path, description and filesystem; the mounting users are bumped. */
+  private async replace(folder: FolderEntity, body: BaseVirtualFolderDto, em: EntityManager): Promise<void> {
+    const filesystem = this.filesystems.prepare(body.filesystem, folder.filesystem, {
+      additionalData: `folder_${folder.name}`,
+      owner: 'folder',
+    });
+    const changes = {
+      mappedPath: this.validMappedPath(body.mapped_path, filesystem),
+      description: this.validDescription(body.description),
+      filesystem,
+    };
+    await this.folders.update(folder.id, changes, em);
+    await this.folders.touchUsersOf(folder.id, nowMs(), em);
   }
 
   /**

@@ -49,6 +49,16 @@ export class GroupsService {
     return groups.map((group) => groupToWire(group, mounts.get(group.id), refs.get(group.id)));
   }
 
+  /**
+   * One page of all groups for `/dumpdata`, ordered by name: with mounts, secrets not redacted, and no
+   * back-references (SFTPGo's dump has none).
+   */
+  async dumpPage(offset: number, limit: number): Promise<GroupWire[]> {
+    const groups = await this.groups.list({ offset, limit, order: 'ASC' });
+    const mounts = await this.groups.mounts(groups.map((group) => group.id));
+    return groups.map((group) => groupToWire(group, mounts.get(group.id), undefined, 'confidential'));
+  }
+
   /** `GET /groups/{name}`. */
   async get(principal: Principal, rawName: string, confidential: unknown): Promise<GroupWire> {
     const group = await this.groups.findByName(this.normalizeName(rawName));
@@ -58,21 +68,7 @@ export class GroupsService {
 
   /** `POST /groups`: a duplicate name is a 409 (unique index); the group and its mounts in one transaction. */
   async create(principal: Principal, body: GroupDto, confidential: unknown): Promise<GroupWire> {
-    const name = this.normalizeName(body.name ?? '');
-    const problem = nameProblem(name, this.config.data_provider.naming_rules, 'name');
-    if (problem) throw new ValidationError(problem);
-    const description = validDescription(body.description);
-    const group = await this.dataSource.transaction(async (em) => {
-      const mounts = await this.folders.resolveVirtualFolders(body.virtual_folders, em);
-      const userSettings = this.validUserSettings(body.user_settings, undefined, name);
-      const now = nowMs();
-      const created = await this.groups.insert(
-        { name, description, userSettings, createdAt: now, updatedAt: now },
-        em,
-      );
-      await this.groups.replaceMounts(created.id, mounts, em);
-      return created;
-    });
+    const group = await this.dataSource.transaction((em) => this.insert(body, em));
     return this.toWire(group, secretViewFor(principal, confidential));
   }
 
@@ -85,18 +81,29 @@ export class GroupsService {
     await this.dataSource.transaction(async (em) => {
       const group = await this.groups.findByName(name, em);
       if (!group) throw new NotFoundError();
-      const description = validDescription(body.description);
-      const mounts: ResolvedVirtualFolder[] = await this.folders.resolveVirtualFolders(
-        body.virtual_folders,
-        em,
-      );
-      const userSettings = this.validUserSettings(body.user_settings, group.userSettings, group.name);
-      const now = Math.max(nowMs(), group.updatedAt + 1);
-      await this.groups.update(group.id, { description, userSettings, updatedAt: now }, em);
-      await this.groups.replaceMounts(group.id, mounts, em);
-      await this.groups.touchMembers(group.id, now, em);
+      await this.replace(group, body, em);
     });
     return { message: 'Group updated' };
+  }
+
+  /**
+   * A group from a backup, in the restore's transaction `em`: added, or (unless `skipExisting`)
+   * updated, through the same checks and writes as POST and PUT.
+   */
+  async restore(
+    _principal: Principal,
+    body: GroupDto,
+    skipExisting: boolean,
+    em: EntityManager,
+  ): Promise<'add' | 'update' | 'skip'> {
+    const existing = await this.groups.findByName(this.normalizeName(body.name ?? ''), em);
+    if (!existing) {
+      await this.insert(body, em);
+      return 'add';
+    }
+    if (skipExisting) return 'skip';
+    await this.replace(existing, body, em);
+    return 'update';
   }
 
   /**
@@ -116,6 +123,37 @@ export class GroupsService {
       await this.groups.delete(group.id, em);
     });
     return { message: 'Group deleted' };
+  }
+
+  /** POST's checks and writes: the group and its mounts. A duplicate name is a 409 (unique index). */
+  private async insert(body: GroupDto, em: EntityManager): Promise<GroupEntity> {
+    const name = this.normalizeName(body.name ?? '');
+    const problem = nameProblem(name, this.config.data_provider.naming_rules, 'name');
+    if (problem) throw new ValidationError(problem);
+    const description = validDescription(body.description);
+    const mounts = await this.folders.resolveVirtualFolders(body.virtual_folders, em);
+    const userSettings = this.validUserSettings(body.user_settings, undefined, name);
+    const now = nowMs();
+    const created = await this.groups.insert(
+      { name, description, userSettings, createdAt: now, updatedAt: now },
+      em,
+    );
+    await this.groups.replaceMounts(created.id, mounts, em);
+    return created;
+  }
+
+  /** PUT's checks and writes: description, settings and mounts replaced; the members bumped. */
+  private async replace(group: GroupEntity, body: GroupDto, em: EntityManager): Promise<void> {
+    const description = validDescription(body.description);
+    const mounts: ResolvedVirtualFolder[] = await this.folders.resolveVirtualFolders(
+      body.virtual_folders,
+      em,
+    );
+    const userSettings = this.validUserSettings(body.user_settings, group.userSettings, group.name);
+    const now = Math.max(nowMs(), group.updatedAt + 1);
+    await this.groups.update(group.id, { description, userSettings, updatedAt: now }, em);
+    await this.groups.replaceMounts(group.id, mounts, em);
+    await this.groups.touchMembers(group.id, now, em);
   }
 
   private async toWire(group: GroupEntity, view: SecretView): Promise<GroupWire> {

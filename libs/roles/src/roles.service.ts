@@ -48,6 +48,11 @@ export class RolesService {
     return roles.map((role) => roleToWire(role, refs.get(role.id)));
   }
 
+  /** One page of all roles for `/dumpdata`, ordered by name, without back-references (as SFTPGo's dump). */
+  async dumpPage(offset: number, limit: number): Promise<RoleWire[]> {
+    return (await this.roles.list({ offset, limit, order: 'ASC' })).map((role) => roleToWire(role));
+  }
+
   /** `GET /roles/{name}`. */
   async get(_principal: Principal, rawName: string): Promise<RoleWire> {
     const role = await this.require(rawName);
@@ -57,24 +62,47 @@ export class RolesService {
 
   /** `POST /roles`: a duplicate name is a 409 (unique index). */
   async create(_principal: Principal, body: RoleDto): Promise<RoleWire> {
+    return roleToWire(await this.insert(body, this.dataSource.manager));
+  }
+
+  /** `PUT /roles/{name}`: a full replace in which only the description can change. */
+  async update(_principal: Principal, rawName: string, body: RoleDto): Promise<{ message: string }> {
+    await this.replace(await this.require(rawName), body, this.dataSource.manager);
+    return { message: 'Role updated' };
+  }
+
+  /**
+   * A role from a backup, in the restore's transaction `em`: added, or (unless `skipExisting`)
+   * updated, through the same checks and writes as POST and PUT.
+   */
+  async restore(
+    _principal: Principal,
+    body: RoleDto,
+    skipExisting: boolean,
+    em: EntityManager,
+  ): Promise<'add' | 'update' | 'skip'> {
+    const existing = await this.roles.findByName(this.normalizeName(body.name ?? ''), em);
+    if (!existing) {
+      await this.insert(body, em);
+      return 'add';
+    }
+    if (skipExisting) return 'skip';
+    await this.replace(existing, body, em);
+    return 'update';
+  }
+
+  private async insert(body: RoleDto, em: EntityManager): Promise<RoleEntity> {
     const name = this.normalizeName(body.name ?? '');
     const problem = nameProblem(name, this.config.data_provider.naming_rules, 'name');
     if (problem) throw new ValidationError(problem);
     const description = this.validDescription(body.description);
     const now = nowMs();
-    const role = await this.roles.insert(
-      { name, description, createdAt: now, updatedAt: now },
-      this.dataSource.manager,
-    );
-    return roleToWire(role);
+    return this.roles.insert({ name, description, createdAt: now, updatedAt: now }, em);
   }
 
-  /** `PUT /roles/{name}`: a full replace in which only the description can change. */
-  async update(_principal: Principal, rawName: string, body: RoleDto): Promise<{ message: string }> {
-    const role = await this.require(rawName);
+  private async replace(role: RoleEntity, body: RoleDto, em: EntityManager): Promise<void> {
     const description = this.validDescription(body.description);
-    await this.roles.update(role.id, { description, updatedAt: Math.max(nowMs(), role.updatedAt + 1) });
-    return { message: 'Role updated' };
+    await this.roles.update(role.id, { description, updatedAt: Math.max(nowMs(), role.updatedAt + 1) }, em);
   }
 
   /**

@@ -22,6 +22,10 @@ export * from './defender/defender.service';
 export * from './defender/defender.types';
 /** `IpListsService`: the `/iplists` API and the in-memory matching of the three IP lists. */
 export * from './ip-lists/ip-lists.service';
+/** Wire JSON of an IP list entry: `ipListEntryToWire`, `IpListEntryWire`. */
+export * from './ip-lists/ip-lists.mapper';
+/** `IpListEntryDto`: the body of POST/PUT `/iplists` (and of backup entries). */
+export { IpListEntryDto } from './ip-lists/dto/ip-list-entry.dto';
 /** IP parsing and SFTPGo's normalisation of IP list networks. */
 export * from './ip-lists/ip-address';
 /** `IpListTable`: one IP list in memory, longest prefix first. */

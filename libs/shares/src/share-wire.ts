@@ -15,15 +15,18 @@ export interface ShareWire {
   updated_at: number;
   last_use_at?: number;
   expires_at?: number;
-  /** `""` or `"[**redacted**]"`. */
+  /** `""` or `"[**redacted**]"` (the hash in a dump). */
   password: string;
   max_tokens?: number;
   used_tokens?: number;
   allow_from?: string[];
 }
 
-/** The wire JSON of `share` owned by `username`; the password hash is replaced by the redacted marker. */
-export function shareToWire(share: ShareEntity, username: string): ShareWire {
+/**
+ * The wire JSON of `share` owned by `username`; the password hash is replaced by the redacted marker,
+ * except with `withHash` (`/dumpdata`: SFTPGo's dump is not redacted).
+ */
+export function shareToWire(share: ShareEntity, username: string, withHash = false): ShareWire {
   return {
     id: share.shareId,
     name: share.name,
@@ -35,7 +38,7 @@ export function shareToWire(share: ShareEntity, username: string): ShareWire {
     updated_at: share.updatedAt,
     ...(share.lastUseAt > 0 ? { last_use_at: share.lastUseAt } : {}),
     ...(share.expiresAt > 0 ? { expires_at: share.expiresAt } : {}),
-    password: share.password ? REDACTED_SHARE_PASSWORD : '',
+    password: withHash ? (share.password ?? '') : share.password ? REDACTED_SHARE_PASSWORD : '',
     ...(share.maxTokens > 0 ? { max_tokens: share.maxTokens } : {}),
     ...(share.usedTokens > 0 ? { used_tokens: share.usedTokens } : {}),
     ...(share.allowFrom?.length ? { allow_from: [...share.allowFrom] } : {}),

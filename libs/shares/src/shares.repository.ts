@@ -1,6 +1,7 @@
 import type { ListQuery } from '@app/common';
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { UserEntity } from '@app/users';
 import { ShareEntity } from './entities/share.entity';
 
 /** A share with its owner's username. */
@@ -30,6 +31,11 @@ export class SharesRepository {
     return share ? { share, username: String(result.raw[0]?.owner ?? '') } : undefined;
   }
 
+  /** A share owner's id and own filters, in `em` (a restore may have just added the user). */
+  findOwner(username: string, em: EntityManager): Promise<UserEntity | null> {
+    return em.findOne(UserEntity, { where: { username } });
+  }
+
   /** One page of a user's shares, ordered by share id. */
   list(userId: number, query: ListQuery): Promise<ShareEntity[]> {
     if (query.limit === 0) return Promise.resolve([]);
@@ -39,6 +45,20 @@ export class SharesRepository {
       skip: query.offset,
       take: query.limit,
     });
+  }
+
+  /** One page of every user's shares with their owners, ordered by share id. */
+  async listAll(query: ListQuery): Promise<ShareRow[]> {
+    if (query.limit <= 0) return [];
+    const result = await this.manager()
+      .createQueryBuilder(ShareEntity, 's')
+      .innerJoin('users', 'u', 'u.id = s.user_id')
+      .addSelect('u.username', 'owner')
+      .orderBy('s.share_id', query.order)
+      .offset(query.offset)
+      .limit(query.limit)
+      .getRawAndEntities();
+    return result.entities.map((share, i) => ({ share, username: String(result.raw[i]?.owner ?? '') }));
   }
 
   insert(share: Omit<ShareEntity, 'id'>, em?: EntityManager): Promise<ShareEntity> {

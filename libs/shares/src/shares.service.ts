@@ -17,6 +17,7 @@ import {
 import { canonicalizeVirtualPath } from '@app/storage';
 import { type EffectiveUser, UserAuthService } from '@app/users';
 import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { ShareDto } from './dto/share.dto';
 import type { ShareEntity } from './entities/share.entity';
 import { REDACTED_SHARE_PASSWORD, shareToWire, type ShareWire } from './share-wire';
@@ -70,6 +71,12 @@ export class SharesService {
   async list(principal: Principal, query: ListQuery): Promise<ShareWire[]> {
     const user = await this.owner(principal);
     return (await this.shares.list(user.id, query)).map((share) => shareToWire(share, user.username));
+  }
+
+  /** One page of every user's shares for `/dumpdata`, ordered by share id, with password hashes. */
+  async dumpPage(offset: number, limit: number): Promise<ShareWire[]> {
+    const rows = await this.shares.listAll({ offset, limit, order: 'ASC' });
+    return rows.map(({ share, username }) => shareToWire(share, username, true));
   }
 
   /** `GET /user/shares/{id}`: 404 unless the caller owns it. */
@@ -137,6 +144,44 @@ export class SharesService {
     return { message: 'Share updated' };
   }
 
+  /**
+   * A share from a backup, in the restore's transaction `em`, checked as POST/PUT are (an expiration
+   * in the past is accepted, as SFTPGo's restore does): a new share keeps its id, owner, password
+   * hash (a plain password is hashed), timestamps and used tokens; an existing one (unless
+   * `skipExisting`) gets the backup's fields.
+   */
+  async restore(
+    body: ShareDto,
+    skipExisting: boolean,
+    em: EntityManager,
+  ): Promise<'add' | 'update' | 'skip'> {
+    const shareId = body.id ?? '';
+    if (!shareId || shareId.length > 60) throw new ValidationError(`invalid share id ${quote(shareId)}`);
+    const owner = await this.shares.findOwner(body.username ?? '', em);
+    if (!owner) throw new ValidationError(`the share owner ${quote(body.username ?? '')} does not exist`);
+    const existing = await this.shares.findByShareId(shareId, em);
+    if (existing && skipExisting) return 'skip';
+    const now = nowMs();
+    const fields = await this.validate(owner, { ...body, name: body.name || shareId }, now, true);
+    if (existing) {
+      await this.shares.update(existing.share.id, { ...fields, updatedAt: now }, em);
+      return 'update';
+    }
+    await this.shares.insert(
+      {
+        shareId,
+        ...fields,
+        userId: owner.id,
+        createdAt: body.created_at || now,
+        updatedAt: body.updated_at || now,
+        lastUseAt: body.last_use_at ?? 0,
+        usedTokens: body.used_tokens ?? 0,
+      },
+      em,
+    );
+    return 'add';
+  }
+
   /** `DELETE /user/shares/{id}`. */
   async delete(principal: Principal, shareId: string): Promise<{ message: string }> {
     const user = await this.owner(principal);
@@ -183,7 +228,12 @@ export class SharesService {
   }
 
   /** SFTPGo's `Share.validate` (in its order), then the password hashed. */
-  private async validate(user: EffectiveUser, body: ShareDto, now: number): Promise<ShareFields> {
+  private async validate(
+    user: { filters: { password_strength?: number } },
+    body: ShareDto,
+    now: number,
+    restore = false,
+  ): Promise<ShareFields> {
     const name = body.name ?? '';
     if (!name) throw new ValidationError('name is mandatory');
     const problem = nameProblem(name, NamingRule.AllowUtf8, 'name');
@@ -195,7 +245,8 @@ export class SharesService {
     const paths = this.validatePaths(body.paths ?? [], scope);
     let expiresAt = body.expires_at ?? 0;
     if (!Number.isSafeInteger(expiresAt)) throw new ValidationError(`invalid expiration: ${expiresAt}`);
-    if (expiresAt > 0 && expiresAt < now) throw new ValidationError('expiration must be in the future');
+    if (expiresAt > 0 && expiresAt < now && !restore)
+      throw new ValidationError('expiration must be in the future');
     if (expiresAt < 0) expiresAt = 0;
     const maxTokens = body.max_tokens ?? 0;
     // The column is a 32-bit integer on every driver.

@@ -73,6 +73,17 @@ export class UsersService {
     private readonly authStates: UserAuthStateCache,
   ) {}
 
+  private readonly disconnectListeners: ((username: string) => void)[] = [];
+
+  /** Adds a listener told when a user's connections must close (deleted, or updated with `disconnect=1`). */
+  onDisconnect(listener: (username: string) => void): void {
+    this.disconnectListeners.push(listener);
+  }
+
+  private disconnect(username: string): void {
+    for (const listener of this.disconnectListeners) listener(username);
+  }
+
   /** Applies the configured naming rules to a username (on save and on every lookup). */
   normalizeUsername(username: string): string {
     return convertName(username, this.config.data_provider.naming_rules);
@@ -82,6 +93,12 @@ export class UsersService {
   async list(principal: Principal, query: ListQuery): Promise<UserWire[]> {
     const users = await this.users.list(query, principal.role);
     return users.map((user) => userToWire(user));
+  }
+
+  /** One page of all users for `/dumpdata`, ordered by username: not redacted (hashes, secrets with keys). */
+  async dumpPage(offset: number, limit: number): Promise<UserWire[]> {
+    const users = await this.users.list({ offset, limit, order: 'ASC' }, '');
+    return users.map((user) => userToWire(user, 'confidential'));
   }
 
   /**
@@ -141,7 +158,52 @@ export class UsersService {
       await this.users.update(manager, previous.id, prepared.row, prepared.folders, prepared.groups);
     });
     this.authStates.forget(username);
+    // SFTPGo: `disconnect` is an integer, only 1 closes the user's connections.
+    if (disconnect !== undefined && Number(disconnect) === 1) this.disconnect(username);
     return { message: 'User updated' };
+  }
+
+  /**
+   * A user from a backup, in the restore's transaction `em`: added, or (unless `skipExisting`)
+   * replaced, through the same checks and writes as POST and PUT (a known password hash is kept, a
+   * plain password hashed). As SFTPGo, the used quota is not taken from the backup: a new user starts
+   * at zero, an existing one keeps its own (a quota scan recomputes it). Call
+   * {@link forgetAuthState} once the transaction is committed.
+   */
+  async restore(
+    principal: Principal,
+    body: UserDto,
+    skipExisting: boolean,
+    em: EntityManager,
+  ): Promise<'add' | 'update' | 'skip'> {
+    const username = this.normalizeUsername(body.username ?? '');
+    this.checkUsername(username);
+    const previous = await this.users.findByUsername(username, principal.role, em);
+    if (previous && skipExisting) return 'skip';
+    const prepared = await this.prepare(
+      principal,
+      em,
+      body,
+      username,
+      previous,
+      nowMs(),
+      body.expiration_date ?? 0,
+    );
+    // A stored hash comes with the date it was set (SFTPGo keeps it; only a plain password is "now").
+    if (body.password && isUserPasswordHash(body.password) && (body.last_password_change ?? 0) > 0) {
+      prepared.row.lastPasswordChange = body.last_password_change ?? 0;
+    }
+    if (previous) {
+      await this.users.update(em, previous.id, prepared.row, prepared.folders, prepared.groups);
+      return 'update';
+    }
+    await this.users.insert(em, prepared.row, prepared.folders, prepared.groups);
+    return 'add';
+  }
+
+  /** Drops the cached state of a user written outside the normal endpoints (after a restore). */
+  forgetAuthState(username: string): void {
+    this.authStates.forget(username);
   }
 
   /** `DELETE /users/{username}`: mappings go with the user; the home directory stays. */
@@ -153,6 +215,7 @@ export class UsersService {
       await this.users.delete(manager, user.id);
     });
     this.authStates.forget(username);
+    this.disconnect(username);
     return { message: 'User deleted' };
   }
 

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource, type Repository, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type EntityManager, type Repository, type SelectQueryBuilder } from 'typeorm';
 import { IpListEntryEntity } from '../entities/ip-list-entry.entity';
 import type { IpListMatchRow } from './ip-list-table';
 
@@ -22,8 +22,13 @@ export class IpListsRepository {
     this.repo = dataSource.getRepository(IpListEntryEntity);
   }
 
-  find(type: number, ipornet: string): Promise<IpListEntryEntity | null> {
-    return this.repo.findOneBy({ type, ipornet });
+  find(type: number, ipornet: string, em?: EntityManager): Promise<IpListEntryEntity | null> {
+    return this.on(em).findOneBy({ type, ipornet });
+  }
+
+  /** The table's repository, inside `em`'s transaction when given. */
+  private on(em?: EntityManager): Repository<IpListEntryEntity> {
+    return em ? em.getRepository(IpListEntryEntity) : this.repo;
   }
 
   /** One page, ordered by `ipornet`, starting after `from`. */
@@ -43,15 +48,17 @@ export class IpListsRepository {
     });
   }
 
-  insert(entry: Omit<IpListEntryEntity, 'id'>): Promise<IpListEntryEntity> {
-    return this.repo.save(this.repo.create(entry));
+  insert(entry: Omit<IpListEntryEntity, 'id'>, em?: EntityManager): Promise<IpListEntryEntity> {
+    const repo = this.on(em);
+    return repo.save(repo.create(entry));
   }
 
   async update(
     id: number,
     changes: Pick<IpListEntryEntity, 'mode' | 'protocols' | 'description' | 'updatedAt'>,
+    em?: EntityManager,
   ): Promise<void> {
-    await this.repo.update({ id }, changes);
+    await this.on(em).update({ id }, changes);
   }
 
   /** True when a row was deleted. */

@@ -1,5 +1,6 @@
 import { NotFoundError, nowMs, ValidationError } from '@app/common';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { IpListEntryEntity } from '../entities/ip-list-entry.entity';
 import { IpListMatcher, IpListMode, IpListProtocol, IpListType } from '../security.types';
 import type { IpListEntryDto } from './dto/ip-list-entry.dto';
@@ -107,6 +108,30 @@ export class IpListsService implements IpListMatcher, OnModuleInit, OnModuleDest
     });
     this.listOf(type).put(syncRow(entry, existing.id, updatedAt));
     return { message: 'Entry updated' };
+  }
+
+  /**
+   * An entry from a backup, in the restore's transaction `em`, checked as POST is: added, or (unless
+   * `skipExisting`) its mode, protocols and description updated. The lists in memory catch up on
+   * {@link refresh}, to be called once the transaction is committed.
+   */
+  async restore(
+    body: IpListEntryDto,
+    skipExisting: boolean,
+    em: EntityManager,
+  ): Promise<'add' | 'update' | 'skip'> {
+    const entry = this.validate(body.type ?? 0, body.ipornet ?? '', body);
+    const existing = await this.repo.find(entry.type, entry.ipornet, em);
+    if (existing && skipExisting) return 'skip';
+    const now = nowMs();
+    if (existing) {
+      const { mode, protocols, description } = entry;
+      const updatedAt = Math.max(now, existing.updatedAt + 1);
+      await this.repo.update(existing.id, { mode, protocols, description, updatedAt }, em);
+      return 'update';
+    }
+    await this.repo.insert({ ...entry, createdAt: now, updatedAt: now }, em);
+    return 'add';
   }
 
   /** `DELETE /iplists/{type}/{ipornet}`. */
