@@ -12,6 +12,8 @@ import {
   PasswordHasher,
   type Principal,
   ValidationError,
+  restoreObject,
+  type RestoreOutcome,
 } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { descriptionProblem, RolesService } from '@app/roles';
@@ -230,16 +232,17 @@ export class AdminsService implements OnModuleInit {
     body: AdminDto,
     skipExisting: boolean,
     em: EntityManager,
-  ): Promise<'add' | 'update' | 'skip'> {
+  ): Promise<RestoreOutcome> {
     const stored = await this.admins.findByUsername(this.normalizeUsername(body.username ?? ''), em);
-    if (!stored) {
-      const admin = validateAdmin(body, this.rules, true);
-      await this.insert(admin, await this.storedPassword(admin.password), em);
-      return 'add';
-    }
-    if (skipExisting) return 'skip';
-    await this.replace(stored, body, stored.username === principal.username, em);
-    return 'update';
+    return restoreObject(
+      stored,
+      skipExisting,
+      async () => {
+        const admin = validateAdmin(body, this.rules, true);
+        await this.insert(admin, await this.storedPassword(admin.password), em);
+      },
+      (found) => this.replace(found, body, found.username === principal.username, em),
+    );
   }
 
   /** POST's writes: the admin and its group choices. A duplicate username is a 409 (unique index). */

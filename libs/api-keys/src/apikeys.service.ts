@@ -1,4 +1,12 @@
-import { convertName, type ListQuery, nameProblem, NotFoundError, nowMs, ValidationError } from '@app/common';
+import {
+  convertName,
+  type ListQuery,
+  nameProblem,
+  NotFoundError,
+  nowMs,
+  type RestoreOutcome,
+  ValidationError,
+} from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -149,11 +157,7 @@ export class ApiKeysService {
    * (unless `skipExisting`) gets the backup's fields but keeps its secret, as SFTPGo's restore does.
    * Call {@link forget} once the transaction is committed.
    */
-  async restore(
-    body: ApiKeyDto,
-    skipExisting: boolean,
-    em: EntityManager,
-  ): Promise<'add' | 'update' | 'skip'> {
+  async restore(body: ApiKeyDto, skipExisting: boolean, em: EntityManager): Promise<RestoreOutcome> {
     const keyId = body.id ?? '';
     if (!keyId || keyId.length > 50 || keyId.includes('.')) {
       throw new ValidationError(`invalid API key id ${JSON.stringify(keyId)}`);

@@ -8,6 +8,8 @@ export * from './errors/api-error';
 export * from './errors/api-exception.filter';
 export * from './crypto/password-hasher';
 export * from './util/time';
+/** `restoreObject()`: add, skip or update one object of a backup. */
+export * from './util/restore';
 export * from './util/client-ip';
 export * from './util/names';
 export * from './util/basic-auth';

@@ -8,6 +8,8 @@ import {
   nowMs,
   type Principal,
   ValidationError,
+  restoreObject,
+  type RestoreOutcome,
 } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { secretViewFor } from '@app/kms';
@@ -106,15 +108,14 @@ export class FoldersService {
     body: BaseVirtualFolderDto,
     skipExisting: boolean,
     em: EntityManager,
-  ): Promise<'add' | 'update' | 'skip'> {
+  ): Promise<RestoreOutcome> {
     const existing = await this.folders.findByName(this.normalizeName(body.name ?? ''), em);
-    if (!existing) {
-      await this.insert(body, em);
-      return 'add';
-    }
-    if (skipExisting) return 'skip';
-    await this.replace(existing, body, em);
-    return 'update';
+    return restoreObject(
+      existing,
+      skipExisting,
+      () => this.insert(body, em),
+      (found) => this.replace(found, body, em),
+    );
   }
 
   /** `DELETE /folders/{name}`: allowed while mounted; the mounts go (cascade) and their users are bumped. */

@@ -10,6 +10,8 @@ import {
   validateBaseUserFilters,
   validatePermissions,
   ValidationError,
+  restoreObject,
+  type RestoreOutcome,
 } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { FoldersService, type ResolvedVirtualFolder } from '@app/folders';
@@ -95,15 +97,14 @@ export class GroupsService {
     body: GroupDto,
     skipExisting: boolean,
     em: EntityManager,
-  ): Promise<'add' | 'update' | 'skip'> {
+  ): Promise<RestoreOutcome> {
     const existing = await this.groups.findByName(this.normalizeName(body.name ?? ''), em);
-    if (!existing) {
-      await this.insert(body, em);
-      return 'add';
-    }
-    if (skipExisting) return 'skip';
-    await this.replace(existing, body, em);
-    return 'update';
+    return restoreObject(
+      existing,
+      skipExisting,
+      () => this.insert(body, em),
+      (found) => this.replace(found, body, em),
+    );
   }
 
   /**

@@ -7,6 +7,8 @@ import {
   nowMs,
   type Principal,
   ValidationError,
+  restoreObject,
+  type RestoreOutcome,
 } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { Injectable } from '@nestjs/common';
@@ -80,15 +82,14 @@ export class RolesService {
     body: RoleDto,
     skipExisting: boolean,
     em: EntityManager,
-  ): Promise<'add' | 'update' | 'skip'> {
+  ): Promise<RestoreOutcome> {
     const existing = await this.roles.findByName(this.normalizeName(body.name ?? ''), em);
-    if (!existing) {
-      await this.insert(body, em);
-      return 'add';
-    }
-    if (skipExisting) return 'skip';
-    await this.replace(existing, body, em);
-    return 'update';
+    return restoreObject(
+      existing,
+      skipExisting,
+      () => this.insert(body, em),
+      (found) => this.replace(found, body, em),
+    );
   }
 
   private async insert(body: RoleDto, em: EntityManager): Promise<RoleEntity> {

@@ -13,6 +13,7 @@ import {
   passwordEntropy,
   type Principal,
   ValidationError,
+  type RestoreOutcome,
 } from '@app/common';
 import { canonicalizeVirtualPath } from '@app/storage';
 import { type EffectiveUser, UserAuthService } from '@app/users';
@@ -150,11 +151,7 @@ export class SharesService {
    * hash (a plain password is hashed), timestamps and used tokens; an existing one (unless
    * `skipExisting`) gets the backup's fields.
    */
-  async restore(
-    body: ShareDto,
-    skipExisting: boolean,
-    em: EntityManager,
-  ): Promise<'add' | 'update' | 'skip'> {
+  async restore(body: ShareDto, skipExisting: boolean, em: EntityManager): Promise<RestoreOutcome> {
     const shareId = body.id ?? '';
     if (!shareId || shareId.length > 60) throw new ValidationError(`invalid share id ${quote(shareId)}`);
     const owner = await this.shares.findOwner(body.username ?? '', em);

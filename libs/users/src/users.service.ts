@@ -15,6 +15,7 @@ import {
   validatePublicKeys,
   validateUserFilters,
   ValidationError,
+  type RestoreOutcome,
 } from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { FoldersService } from '@app/folders';
@@ -175,7 +176,7 @@ export class UsersService {
     body: UserDto,
     skipExisting: boolean,
     em: EntityManager,
-  ): Promise<'add' | 'update' | 'skip'> {
+  ): Promise<RestoreOutcome> {
     const username = this.normalizeUsername(body.username ?? '');
     this.checkUsername(username);
     const previous = await this.users.findByUsername(username, principal.role, em);

@@ -1,7 +1,13 @@
 import { AdminDto, AdminsService } from '@app/admins';
 import { ApiKeyDto, ApiKeysService } from '@app/api-keys';
 import { AuditService } from '@app/audit';
-import { ApiError, BadRequestError, createValidationPipe, type Principal } from '@app/common';
+import {
+  ApiError,
+  BadRequestError,
+  createValidationPipe,
+  type Principal,
+  type RestoreOutcome,
+} from '@app/common';
 import { InjectConfig, type SftpgoConfig } from '@app/config';
 import { translateDatabaseError } from '@app/database';
 import { ConnectionRegistry } from '@app/files';
@@ -22,8 +28,6 @@ import {
   restoreOptions,
 } from './backup-restore-input';
 
-type Outcome = 'add' | 'update' | 'skip';
-
 /** How one `BackupData` section is validated, named and restored. */
 interface Section {
   /** The `BackupData` key. */
@@ -35,7 +39,12 @@ interface Section {
   keep?: string[];
   /** The object's name in messages and in the audit trail. */
   name(item: Record<string, unknown>): string;
-  restore(principal: Principal, item: object, skipExisting: boolean, em: EntityManager): Promise<Outcome>;
+  restore(
+    principal: Principal,
+    item: object,
+    skipExisting: boolean,
+    em: EntityManager,
+  ): Promise<RestoreOutcome>;
 }
 
 /** One object written by a restore, for the work done after the commit. */

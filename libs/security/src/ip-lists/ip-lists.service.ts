@@ -1,4 +1,4 @@
-import { NotFoundError, nowMs, ValidationError } from '@app/common';
+import { NotFoundError, nowMs, type RestoreOutcome, ValidationError } from '@app/common';
 import { Injectable, Logger, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { IpListEntryEntity } from '../entities/ip-list-entry.entity';
@@ -115,11 +115,7 @@ export class IpListsService implements IpListMatcher, OnModuleInit, OnModuleDest
    * `skipExisting`) its mode, protocols and description updated. The lists in memory catch up on
    * {@link refresh}, to be called once the transaction is committed.
    */
-  async restore(
-    body: IpListEntryDto,
-    skipExisting: boolean,
-    em: EntityManager,
-  ): Promise<'add' | 'update' | 'skip'> {
+  async restore(body: IpListEntryDto, skipExisting: boolean, em: EntityManager): Promise<RestoreOutcome> {
     const entry = this.validate(body.type ?? 0, body.ipornet ?? '', body);
     const existing = await this.repo.find(entry.type, entry.ipornet, em);
     if (existing && skipExisting) return 'skip';
