@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { TestRequest, TestResponse } from './support/http-client';
 import { createUserWithToken, jsonBody, userApiCall } from './support/user-fixtures';
 import { eventually } from './support/eventually';
+import { diskUsage } from './support/disk';
 import { useTestServer } from './support/lifecycle';
 
 const json = (body: unknown) => ({
@@ -13,24 +14,6 @@ const json = (body: unknown) => ({
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const MB = 1_048_576;
-
-/** Regular files and their total size under `dir` (symlinks and temp files are not counted). */
-function diskUsage(dir: string): { files: number; bytes: number } {
-  const total = { files: 0, bytes: 0 };
-  if (!existsSync(dir)) return total;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      const sub = diskUsage(path);
-      total.files += sub.files;
-      total.bytes += sub.bytes;
-    } else if (entry.isFile()) {
-      total.files += 1;
-      total.bytes += statSync(path).size;
-    }
-  }
-  return total;
-}
 
 describe('quotas and transfers of the user file API', () => {
   const ctx = useTestServer({ token: true, tempDir: 'sftpgo-quota-' });

@@ -1,29 +1,12 @@
 import type { Principal } from '@app/common';
 import { type FolderRetention, RetentionService } from '@app/maintenance';
-import { existsSync, mkdirSync, readdirSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { diskUsage } from './support/disk';
 import { useTestServer } from './support/lifecycle';
 import { createUserWithToken, jsonBody, userApiCall } from './support/user-fixtures';
 
 const HOUR = 3_600_000;
-
-/** Regular files and their total size under `dir`. */
-function diskUsage(dir: string): { files: number; bytes: number } {
-  const total = { files: 0, bytes: 0 };
-  if (!existsSync(dir)) return total;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) {
-      const sub = diskUsage(path);
-      total.files += sub.files;
-      total.bytes += sub.bytes;
-    } else if (entry.isFile()) {
-      total.files += 1;
-      total.bytes += statSync(path).size;
-    }
-  }
-  return total;
-}
 
 /** Every path (files and directories) below `dir`, relative, sorted. */
 function tree(dir: string, prefix = ''): string[] {
