@@ -7,11 +7,12 @@ import { GroupsService } from '@app/groups';
 import { RolesService } from '@app/roles';
 import { IpListsService, IpListType } from '@app/security';
 import { SharesService } from '@app/shares';
+import { isOsPathWithin } from '@app/storage';
 import { UsersService } from '@app/users';
 import { Injectable, Logger } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { mkdir, open, realpath, rename, unlink } from 'node:fs/promises';
-import { dirname, isAbsolute, join, posix, relative, sep } from 'node:path';
+import { dirname, isAbsolute, join, posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { BACKUP_SECTIONS, type BackupData, DUMP_VERSION, type DumpScope } from './backup.types';
 
@@ -73,11 +74,6 @@ function parseScopes(value: unknown): Set<string> {
 function itemJson(item: unknown, indent: boolean): string {
   // JSON escapes newlines inside strings, so every raw newline is structural.
   return indent ? JSON.stringify(item, null, 2).replace(/\n/g, '\n    ') : JSON.stringify(item);
-}
-
-function isInside(root: string, path: string): boolean {
-  const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith(`..${sep}`) && rel !== '..' && !isAbsolute(rel));
 }
 
 function errnoCode(error: unknown): string | undefined {
@@ -168,7 +164,7 @@ export class BackupDumpService {
           if (errnoCode(error) !== 'EEXIST') throw error;
         });
         dir = await realpath(next);
-        if (!isInside(root, dir)) throw new BadRequestError(`invalid output-file ${quoted}`);
+        if (!isOsPathWithin(root, dir)) throw new BadRequestError(`invalid output-file ${quoted}`);
       }
       return join(dir, name);
     } catch (error) {

@@ -1,6 +1,7 @@
 import { ApiError, BadRequestError } from '@app/common';
+import { isOsPathWithin } from '@app/storage';
 import { open, realpath } from 'node:fs/promises';
-import { isAbsolute, resolve, sep } from 'node:path';
+import { isAbsolute, resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 
 /** SFTPGo's `MaxRestoreSize`: the largest backup accepted, as a body or as a file. */
@@ -77,7 +78,7 @@ export async function readRestoreFile(backupsPath: string, input: unknown): Prom
   } catch {
     throw invalid('no such file');
   }
-  if (!target.startsWith(base + sep)) throw invalid('it must be a file inside the backups directory');
+  if (!isOsPathWithin(base, target)) throw invalid('it must be a file inside the backups directory');
   const file = await open(target, 'r').catch(() => {
     throw invalid('unable to open the file');
   });
